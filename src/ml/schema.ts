@@ -1,0 +1,91 @@
+/**
+ * One description per setting (name, type, range, default) drives the controls, validation and
+ * clamping, URL sharing and "reset to lesson defaults". Enum values are looked up in a Map.
+ */
+export type Param =
+  | { kind: 'number'; label: string; min: number; max: number; default: number; step?: number; integer?: boolean; log?: boolean; help?: string }
+  | { kind: 'enum'; label: string; options: Map<string, string>; default: string; help?: string }
+  | { kind: 'boolean'; label: string; default: boolean; help?: string };
+
+export type Schema = Record<string, Param>;
+export type Values<S extends Schema> = {
+  [K in keyof S]: S[K] extends { kind: 'number' } ? number : S[K] extends { kind: 'enum' } ? string : boolean;
+};
+
+export interface Checked<T> {
+  value: T;
+  /** Set when the input was rejected or changed; says why in the learner's words. */
+  message?: string;
+}
+
+/** Validates one raw input (a typed string, a URL parameter or a stored value) against its description. */
+export function checkParam(param: Param, raw: unknown): Checked<number | string | boolean> {
+  switch (param.kind) {
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : NaN;
+      if (!Number.isFinite(n)) {
+        return { value: param.default, message: `${param.label} must be a number from ${param.min} to ${param.max}; "${String(raw)}" is not one, so it was set back to ${param.default}.` };
+      }
+      let v = param.integer ? Math.round(n) : n;
+      let message: string | undefined;
+      if (v < param.min || v > param.max) {
+        const clamped = Math.min(param.max, Math.max(param.min, v));
+        message = `${param.label} must be from ${param.min} to ${param.max}; ${n} was changed to ${clamped}.`;
+        v = clamped;
+      } else if (v !== n) {
+        message = `${param.label} must be a whole number; ${n} was rounded to ${v}.`;
+      }
+      return { value: v, message };
+    }
+    case 'enum': {
+      const key = typeof raw === 'string' ? raw : '';
+      if (param.options.has(key)) return { value: key };
+      return { value: param.default, message: `${param.label}: "${String(raw)}" is not one of ${[...param.options.values()].join(', ')}; using ${param.options.get(param.default)}.` };
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { value: raw };
+      if (raw === 'true' || raw === '1') return { value: true };
+      if (raw === 'false' || raw === '0') return { value: false };
+      return { value: param.default, message: `${param.label} must be on or off.` };
+    }
+  }
+}
+
+export function defaults<S extends Schema>(schema: S): Values<S> {
+  const out: Record<string, unknown> = {};
+  for (const [key, param] of Object.entries(schema)) out[key] = param.default;
+  return out as Values<S>;
+}
+
+/** Checks a partial set of values; unknown keys are reported and dropped. */
+export function checkValues<S extends Schema>(schema: S, raw: Record<string, unknown>): { values: Partial<Values<S>>; messages: string[] } {
+  const values: Record<string, unknown> = {};
+  const messages: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const param = Object.hasOwn(schema, key) ? schema[key] : undefined;
+    if (!param) {
+      messages.push(`Unknown setting "${key}" was ignored.`);
+      continue;
+    }
+    const checked = checkParam(param, value);
+    values[key] = checked.value;
+    if (checked.message) messages.push(checked.message);
+  }
+  return { values: values as Partial<Values<S>>, messages };
+}
+
+/** Settings ⇄ URL query, so a learner can share exactly what they tried. */
+export function toQuery<S extends Schema>(schema: S, values: Values<S>): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(schema)) {
+    if (values[key] !== schema[key].default) params.set(key, String(values[key]));
+  }
+  return params.toString();
+}
+
+export function fromQuery<S extends Schema>(schema: S, query: string): { values: Values<S>; messages: string[] } {
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(query)) raw[k] = v;
+  const { values, messages } = checkValues(schema, raw);
+  return { values: { ...defaults(schema), ...values }, messages };
+}

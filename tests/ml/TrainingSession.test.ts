@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../src/ml/tf';
+import { TrainingSession, type TrainingData } from '../../src/ml/TrainingSession';
+import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
+import { MNIST_PRESETS } from '../../src/ml/models';
+import { defaults } from '../../src/ml/schema';
+import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
+import { loadAssetFromDisk, useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+async function smallMnist(trainCount = 600, valCount = 200): Promise<TrainingData> {
+  const data = await loadAssetFromDisk();
+  const split = stratifiedSplit(data.labels, 2000, 1);
+  const train = gatherDigits(data, split.train.subarray(0, trainCount));
+  const val = gatherDigits(data, split.validation.subarray(0, valCount));
+  return {
+    inputShape: [28, 28, 1],
+    outputUnits: 10,
+    loss: 'softmaxCrossEntropy',
+    train: { ...train, count: trainCount },
+    validation: { ...val, count: valCount },
+  };
+}
+
+function hyper(overrides: Partial<Hyperparams> = {}): Hyperparams {
+  return { ...defaults(TRAINING_SCHEMA), ...overrides };
+}
+
+describe('TrainingSession on MNIST (cpu backend)', () => {
+  it('fires callbacks in order and the loss goes down on a small subset', async () => {
+    const data = await smallMnist();
+    const events: string[] = [];
+    const losses: number[] = [];
+    const accuracies: number[] = [];
+    const session = new TrainingSession({
+      spec: MNIST_PRESETS.mlp,
+      data,
+      hyper: hyper({ epochs: 3, batchSize: 32, learningRate: 0.005 }),
+      reportPredictions: true,
+      callbacks: {
+        onStateChange: (s) => events.push(`state:${s}`),
+        onStep: (p) => {
+          events.push('step');
+          losses.push(...p.losses);
+          expect(p.examplesPerSecond).toBeGreaterThan(0);
+        },
+        onEvaluate: (e) => {
+          events.push(e.endOfEpoch ? 'epoch' : 'eval');
+          if (e.valAccuracy !== undefined) accuracies.push(e.valAccuracy);
+          if (e.endOfEpoch) expect(e.predictions?.length).toBe(200);
+        },
+      },
+    });
+    await session.train();
+    expect(session.state).toBe('done');
+    expect(session.epochsDone).toBe(3);
+    expect(session.step).toBe(3 * Math.ceil(600 / 32));
+    expect(events[0]).toBe('state:running');
+    expect(events.at(-1)).toBe('state:done');
+    expect(events.at(-2)).toBe('epoch');
+    expect(events.filter((e) => e === 'epoch')).toHaveLength(3);
+    // Steps come before the evaluation that summarises them.
+    expect(events.indexOf('step')).toBeLessThan(events.indexOf('eval'));
+    expect(losses).toHaveLength(session.step);
+    const head = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const tail = losses.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(tail).toBeLessThan(head * 0.5);
+    expect(accuracies.at(-1)!).toBeGreaterThan(0.75);
+    await session.dispose();
+  });
+
+  it('returns tf.memory().numTensors to its baseline after train / pause / step / reset / dispose, optimizers included', async () => {
+    const data = await smallMnist(256, 64);
+    const baseline = tf.memory().numTensors;
+    for (const optimizer of ['adam', 'sgd', 'momentum', 'rmsprop']) {
+      const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ optimizer, epochs: 0, batchSize: 16 }), readEvery: 3 });
+      const training = session.train();
+      await new Promise((r) => setTimeout(r, 30));
+      await session.pause();
+      await training;
+      expect(session.state).toBe('paused');
+      await session.trainOneStep();
+      await session.predict(new Float32Array(2 * 784), 2);
+      await session.reset();
+      await session.trainOneStep();
+      await session.dispose();
+      expect(tf.memory().numTensors).toBe(baseline);
+    }
+  });
+
+  it('pause stops the loop; train resumes from the same step', async () => {
+    const data = await smallMnist(256, 64);
+    const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ epochs: 0, batchSize: 16 }), readEvery: 2 });
+    const run = session.train();
+    await new Promise((r) => setTimeout(r, 50));
+    await session.pause();
+    await run;
+    const stepAtPause = session.step;
+    expect(stepAtPause).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(session.step).toBe(stepAtPause);
+    await session.trainOneStep();
+    expect(session.step).toBe(stepAtPause + 1);
+    await session.reset();
+    expect(session.step).toBe(0);
+    expect(session.state).toBe('idle');
+    await session.dispose();
+  });
+
+  it('reset gives the same start as a fresh session with the same seed', async () => {
+    const data = await smallMnist(128, 32);
+    const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ epochs: 1, batchSize: 32 }) });
+    const before = await session.predict(data.validation!.x.subarray(0, 784), 1);
+    await session.train();
+    const trained = await session.predict(data.validation!.x.subarray(0, 784), 1);
+    await session.reset();
+    const after = await session.predict(data.validation!.x.subarray(0, 784), 1);
+    expect(Array.from(after)).toEqual(Array.from(before));
+    expect(Array.from(trained)).not.toEqual(Array.from(before));
+    await session.dispose();
+  });
+});
