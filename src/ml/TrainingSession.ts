@@ -97,6 +97,8 @@ export interface SessionOptions {
   reportPredictions?: boolean;
   /** A loss above this multiple of the first loss counts as runaway. */
   runawayFactor?: number;
+  /** Continue the step and epoch count of an earlier session (after a backend switch). */
+  resume?: { step: number; epochsDone: number };
 }
 
 const EVAL_CHUNK = 512;
@@ -169,6 +171,11 @@ export class TrainingSession {
     this.#random = createRng(this.#seed);
     this.#order = new Int32Array(this.data.train.count);
     this.#startEpoch();
+    if (options.resume) {
+      this.#step = options.resume.step;
+      this.#epochsDone = options.resume.epochsDone;
+      this.#targetEpochs = this.#epochsDone;
+    }
   }
 
   get state(): SessionState {

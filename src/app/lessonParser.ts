@@ -1,0 +1,283 @@
+// Turns a lesson's markdown file into data the lesson page can render. Pure and DOM-free, so the
+// same code runs in the page and in Node tests; the only DOM-bound step, sanitising HTML, is
+// passed in as a function.
+import { Marked, type Token, type Tokens } from 'marked';
+import { parse as parseYaml } from 'yaml';
+
+export interface Exercise {
+  /** Stable id, used as the key in saved progress: changing it resets learners' ticks. */
+  id: string;
+  /** The exercise as written in the frontmatter (markdown). */
+  prompt: string;
+  /** `prompt` rendered as inline HTML and sanitised. */
+  promptHtml: string;
+}
+
+export type LessonSegment =
+  | { kind: 'html'; html: string }
+  | { kind: 'widget'; name: string; props: Record<string, unknown> }
+  | { kind: 'exercises' }
+  | { kind: 'error'; message: string; source: string };
+
+export interface Lesson {
+  slug: string;
+  title: string;
+  order: number;
+  summary: string;
+  exercises: Exercise[];
+  segments: LessonSegment[];
+}
+
+export interface LessonParseOptions {
+  /** Cleans untrusted HTML (DOMPurify in the page). Applied to every piece of HTML produced. */
+  sanitize: (html: string) => string;
+  /** Widget names that exist; a widget block naming anything else becomes an error segment. */
+  knownWidgets?: ReadonlySet<string>;
+}
+
+export interface LessonLibrary {
+  /** Lessons that parsed, sorted by `order`. */
+  lessons: Lesson[];
+  /** One error per file that could not be parsed; those files are left out of `lessons`. */
+  errors: LessonParseError[];
+}
+
+export class LessonParseError extends Error {
+  override name = 'LessonParseError';
+  readonly file: string;
+
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.file = file;
+  }
+}
+
+/** Fenced code blocks with this language hold a widget described in YAML. */
+export const WIDGET_FENCE = 'widget';
+/** A fenced block with this language (and no body) marks where the exercise checklist goes. */
+export const EXERCISES_FENCE = 'exercises';
+
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const EXERCISE_ID_PATTERN = SLUG_PATTERN;
+const FRONTMATTER_PATTERN = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+const FRONTMATTER_KEYS = new Set(['title', 'order', 'summary', 'exercises']);
+
+/** `lessons/01-train-a-digit-classifier.md` → `01-train-a-digit-classifier`. */
+export function slugFromPath(path: string): string {
+  const fileName = path.split(/[\\/]/).pop() ?? '';
+  const slug = fileName.replace(/\.md$/i, '');
+  if (!SLUG_PATTERN.test(slug)) {
+    throw new LessonParseError(
+      path,
+      `the file name must be lowercase words and digits joined by dashes, ending in .md (e.g. 01-my-lesson.md), got "${fileName}"`,
+    );
+  }
+  return slug;
+}
+
+/** Splits `---\n yaml \n---\n body` into the parsed YAML and the markdown body. */
+export function splitFrontmatter(file: string, raw: string): { frontmatter: unknown; body: string } {
+  const match = FRONTMATTER_PATTERN.exec(raw);
+  if (!match) {
+    throw new LessonParseError(file, 'a lesson must start with YAML frontmatter between two "---" lines');
+  }
+  let frontmatter: unknown;
+  try {
+    frontmatter = parseYaml(match[1]);
+  } catch (error) {
+    throw new LessonParseError(file, `the frontmatter is not valid YAML: ${messageOf(error)}`);
+  }
+  return { frontmatter, body: raw.slice(match[0].length) };
+}
+
+export function parseLesson(path: string, raw: string, options: LessonParseOptions): Lesson {
+  const slug = slugFromPath(path);
+  const { frontmatter, body } = splitFrontmatter(path, raw);
+  const meta = validateFrontmatter(path, frontmatter);
+  // A fresh instance per lesson: never touch marked's global defaults.
+  const markdown = new Marked({ gfm: true, async: false });
+  const exercises = meta.exercises.map((exercise) => ({
+    ...exercise,
+    promptHtml: options.sanitize(markdown.parseInline(exercise.prompt, { async: false })),
+  }));
+  const segments = splitBody(body, markdown, options);
+  if (exercises.length > 0 && !segments.some((segment) => segment.kind === 'exercises')) {
+    segments.push({ kind: 'exercises' });
+  }
+  for (const [index, segment] of segments.entries()) {
+    if (segment.kind === 'exercises' && exercises.length === 0) {
+      segments[index] = {
+        kind: 'error',
+        message: `This lesson has an "${EXERCISES_FENCE}" block but no exercises in its frontmatter.`,
+        source: '',
+      };
+    }
+  }
+  return { slug, title: meta.title, order: meta.order, summary: meta.summary, exercises, segments };
+}
+
+/** Parses every lesson file; a broken file becomes an entry in `errors` instead of stopping the rest. */
+export function parseLessonFiles(files: Record<string, string>, options: LessonParseOptions): LessonLibrary {
+  const lessons: Lesson[] = [];
+  const errors: LessonParseError[] = [];
+  for (const [path, raw] of Object.entries(files)) {
+    try {
+      lessons.push(parseLesson(path, raw, options));
+    } catch (error) {
+      errors.push(error instanceof LessonParseError ? error : new LessonParseError(path, messageOf(error)));
+    }
+  }
+  lessons.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
+  for (let i = 1; i < lessons.length; i++) {
+    if (lessons[i].order === lessons[i - 1].order) {
+      errors.push(
+        new LessonParseError(
+          lessons[i].slug,
+          `has the same order (${lessons[i].order}) as ${lessons[i - 1].slug}; each lesson needs its own`,
+        ),
+      );
+    }
+  }
+  return { lessons, errors };
+}
+
+interface LessonMeta {
+  title: string;
+  order: number;
+  summary: string;
+  exercises: { id: string; prompt: string }[];
+}
+
+function validateFrontmatter(file: string, data: unknown): LessonMeta {
+  if (!isPlainObject(data)) {
+    throw new LessonParseError(file, 'the frontmatter must be a YAML mapping (key: value lines)');
+  }
+  const unknownKeys = Object.keys(data).filter((key) => !FRONTMATTER_KEYS.has(key));
+  if (unknownKeys.length > 0) {
+    throw new LessonParseError(
+      file,
+      `unknown frontmatter field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}; allowed: ${[...FRONTMATTER_KEYS].join(', ')}`,
+    );
+  }
+  const title = requireText(file, data, 'title');
+  const summary = requireText(file, data, 'summary');
+  const order = data.order;
+  if (order === undefined) throw new LessonParseError(file, '"order" is missing: add e.g. "order: 1"');
+  if (typeof order !== 'number' || !Number.isInteger(order) || order < 0) {
+    throw new LessonParseError(file, `"order" must be a whole number ≥ 0, got ${JSON.stringify(order)}`);
+  }
+  return { title, order, summary, exercises: validateExercises(file, data.exercises) };
+}
+
+function requireText(file: string, data: Record<string, unknown>, key: string): string {
+  const value = data[key];
+  if (value === undefined || value === null) {
+    throw new LessonParseError(file, `"${key}" is missing from the frontmatter`);
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new LessonParseError(file, `"${key}" must be non-empty text, got ${JSON.stringify(value)}`);
+  }
+  return value.trim();
+}
+
+function validateExercises(file: string, value: unknown): { id: string; prompt: string }[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new LessonParseError(file, '"exercises" must be a list of { id, prompt } entries');
+  }
+  const seen = new Set<string>();
+  return value.map((entry: unknown, index) => {
+    const where = `exercise #${index + 1}`;
+    if (!isPlainObject(entry)) throw new LessonParseError(file, `${where} must have "id" and "prompt" fields`);
+    const { id, prompt } = entry;
+    if (typeof id !== 'string' || !EXERCISE_ID_PATTERN.test(id)) {
+      throw new LessonParseError(
+        file,
+        `${where}: "id" must be lowercase words joined by dashes (e.g. compare-models), got ${JSON.stringify(id)}`,
+      );
+    }
+    if (seen.has(id)) throw new LessonParseError(file, `${where}: the id "${id}" is used twice`);
+    seen.add(id);
+    if (typeof prompt !== 'string' || prompt.trim() === '') {
+      throw new LessonParseError(file, `${where} ("${id}"): "prompt" must be non-empty text`);
+    }
+    return { id, prompt: prompt.trim() };
+  });
+}
+
+/** Cuts the markdown at top-level widget/exercises fences; everything in between becomes HTML. */
+function splitBody(body: string, markdown: Marked, options: LessonParseOptions): LessonSegment[] {
+  const segments: LessonSegment[] = [];
+  let pending: Token[] = [];
+  const flush = () => {
+    if (pending.some((token) => token.type !== 'space')) {
+      segments.push({ kind: 'html', html: options.sanitize(markdown.parser(pending)) });
+    }
+    pending = [];
+  };
+  for (const token of markdown.lexer(body)) {
+    const fence = token.type === 'code' ? fenceLanguage(token as Tokens.Code) : '';
+    if (fence === WIDGET_FENCE) {
+      flush();
+      segments.push(parseWidgetBlock((token as Tokens.Code).text, options.knownWidgets));
+    } else if (fence === EXERCISES_FENCE) {
+      flush();
+      const repeated = segments.some((segment) => segment.kind === 'exercises');
+      segments.push(
+        repeated
+          ? { kind: 'error', message: 'Only one exercises block is allowed per lesson.', source: '' }
+          : { kind: 'exercises' },
+      );
+    } else {
+      pending.push(token);
+    }
+  }
+  flush();
+  return segments;
+}
+
+function fenceLanguage(token: Tokens.Code): string {
+  if (token.codeBlockStyle === 'indented') return '';
+  return (token.lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+}
+
+/** Exported for tests: the YAML body of a widget fence → a widget segment or a visible error. */
+export function parseWidgetBlock(source: string, knownWidgets?: ReadonlySet<string>): LessonSegment {
+  let data: unknown;
+  try {
+    data = parseYaml(source);
+  } catch (error) {
+    return { kind: 'error', message: `This widget block is not valid YAML: ${messageOf(error)}`, source };
+  }
+  if (!isPlainObject(data)) {
+    return { kind: 'error', message: 'A widget block must be YAML "key: value" lines, starting with "name:".', source };
+  }
+  const { name, ...props } = data;
+  if (typeof name !== 'string' || name.trim() === '') {
+    return { kind: 'error', message: 'A widget block needs a "name:" line, e.g. "name: mnist-trainer".', source };
+  }
+  if (knownWidgets && !knownWidgets.has(name)) {
+    const known = [...knownWidgets].sort().join(', ') || 'none';
+    return { kind: 'error', message: `Unknown widget "${name}". Known widgets: ${known}.`, source };
+  }
+  return { kind: 'widget', name, props };
+}
+
+export function findLesson(library: LessonLibrary, slug: string): Lesson | undefined {
+  return library.lessons.find((lesson) => lesson.slug === slug);
+}
+
+/** The lessons before and after `slug` in course order, for the links at the bottom of a lesson. */
+export function neighbours(library: LessonLibrary, slug: string): { previous?: Lesson; next?: Lesson } {
+  const index = library.lessons.findIndex((lesson) => lesson.slug === slug);
+  if (index === -1) return {};
+  return { previous: library.lessons[index - 1], next: library.lessons[index + 1] };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,20 @@
+import { mount } from 'svelte';
+import './app/app.css';
+import App from './app/App.svelte';
+import { lessonLibrary } from './app/lessons';
+import { ProgressStore, browserStorage } from './app/progress.svelte';
+import { Router } from './app/Router.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html must contain <div id="app">');
+
+const app = mount(App, {
+  target,
+  props: {
+    library: lessonLibrary,
+    progress: new ProgressStore(browserStorage()),
+    router: new Router(window),
+  },
+});
+
+export default app;

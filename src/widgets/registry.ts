@@ -1,0 +1,9 @@
+// Every widget a lesson can embed, by the name used in its ```widget block. Imports are lazy so a
+// lesson's text appears at once and heavy code (tfjs, the data) loads only when a widget needs it.
+import type { Component } from 'svelte';
+
+export type WidgetLoader = () => Promise<{ default: Component<any> }>;
+
+export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetLoader>([
+  ['mnist-trainer', () => import('./MnistTrainer.svelte')],
+]);

@@ -1,0 +1,297 @@
+import { tf } from '../ml/tf';
+import { TrainingSession, type TrainingData } from '../ml/TrainingSession';
+import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
+import { describeModel } from '../ml/models';
+import { checkValues } from '../ml/schema';
+import { TRAINING_SCHEMA, type Hyperparams } from '../ml/hyperparams';
+import {
+  WorkerError,
+  type BackendChoice,
+  type BackendInfo,
+  type Calls,
+  type CallType,
+  type RequestMessage,
+  type SessionEvent,
+  type SessionTuning,
+  type WorkerMessage,
+} from './protocol';
+
+export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
+
+/** What differs between a real worker and a Node test: how backends start, how data is fetched. */
+export interface HandlerEnvironment {
+  setupBackend(choice: BackendChoice, onContextLost: () => void): Promise<BackendInfo>;
+  fetch: typeof fetch;
+}
+
+type Handlers = { [K in CallType]: (request: Extract<RequestMessage, { type: K }>) => Promise<Calls[K]['reply']> };
+
+/**
+ * Owns the data and the training session inside the worker and answers the page's requests one
+ * at a time, in order. Takes `post` as a parameter so it can be tested without a real Worker.
+ */
+export class TrainingHandler {
+  #post: Post;
+  #env: HandlerEnvironment;
+  #queue: Promise<void> = Promise.resolve();
+  #backend: BackendInfo | null = null;
+  #mnist: MnistData | null = null;
+  #validationIndices: Int32Array | null = null;
+  #data: TrainingData | null = null;
+  #session: TrainingSession | null = null;
+  #sessionConfig: { spec: Calls['configure']['request']['spec']; hyper: Hyperparams; tuning: SessionTuning } | null = null;
+  #runId = 0;
+  /** Weights copied off the device after each evaluation: what survives a lost GPU context. */
+  #checkpoint: Float32Array[] | null = null;
+  #contextLost = false;
+
+  constructor(post: Post, env: HandlerEnvironment) {
+    this.#post = post;
+    this.#env = env;
+  }
+
+  /** Queues a request; requests are answered strictly in order. */
+  handle(message: RequestMessage): Promise<void> {
+    const next = this.#queue.then(() => this.#answer(message));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #answer(message: RequestMessage): Promise<void> {
+    const handler = (this.#handlers as Record<string, ((m: RequestMessage) => Promise<unknown>) | undefined>)[message?.type];
+    if (typeof message?.id !== 'number' || !handler) {
+      this.#post({ type: 'reply', id: typeof message?.id === 'number' ? message.id : -1, ok: false, error: { message: `Unknown request "${String(message?.type)}".`, code: 'badRequest' } });
+      return;
+    }
+    try {
+      const result = await handler(message);
+      const transfer = transferablesOf(result);
+      this.#post({ type: 'reply', id: message.id, ok: true, result }, transfer);
+    } catch (cause) {
+      const error = cause instanceof WorkerError ? cause : new WorkerError(cause instanceof Error ? cause.message : String(cause), 'internal');
+      this.#post({ type: 'reply', id: message.id, ok: false, error: { message: error.message, code: error.code } });
+    }
+  }
+
+  #emit(event: SessionEvent, runId = this.#runId): void {
+    this.#post({ type: 'event', runId, event });
+  }
+
+  #requireSession(): TrainingSession {
+    if (!this.#session) throw new WorkerError('No model is set up yet.', 'noSession');
+    return this.#session;
+  }
+
+  #handlers: Handlers = {
+    init: async ({ backend }) => {
+      try {
+        this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
+      } catch (cause) {
+        throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'backend');
+      }
+      this.#contextLost = false;
+      return this.#backend;
+    },
+
+    load: async ({ task }) => {
+      if (task.kind === 'mnist') {
+        try {
+          this.#mnist = await loadMnist(task.url, this.#env.fetch);
+        } catch (cause) {
+          throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'data');
+        }
+        const validationCount = task.validationCount ?? 2000;
+        const split = stratifiedSplit(this.#mnist.labels, validationCount, task.seed ?? 1234);
+        const trainIdx = task.trainCount ? split.train.subarray(0, task.trainCount) : split.train;
+        const train = gatherDigits(this.#mnist, trainIdx);
+        const validation = gatherDigits(this.#mnist, split.validation);
+        this.#validationIndices = split.validation;
+        this.#data = {
+          inputShape: [this.#mnist.rows, this.#mnist.cols, 1],
+          outputUnits: 10,
+          loss: 'softmaxCrossEntropy',
+          train: { ...train, count: trainIdx.length },
+          validation: { ...validation, count: split.validation.length },
+        };
+      } else {
+        this.#data = task.data;
+        this.#mnist = null;
+      }
+      const d = this.#data;
+      return { trainCount: d.train.count, validationCount: d.validation?.count ?? 0, inputShape: d.inputShape, outputUnits: d.outputUnits };
+    },
+
+    configure: async ({ spec, hyper, tuning }) => {
+      if (!this.#data) throw new WorkerError('Load the data before setting up a model.', 'noData');
+      const summary = describeModel(spec, this.#data.inputShape, this.#data.outputUnits);
+      if (summary.errors.length > 0) throw new WorkerError(summary.errors.join(' '), 'badRequest');
+      const checked = checkValues(TRAINING_SCHEMA, hyper as unknown as Record<string, unknown>);
+      await this.#disposeSession();
+      this.#sessionConfig = { spec, hyper: { ...hyper, ...checked.values }, tuning: tuning ?? {} };
+      this.#startSession(null);
+      return { runId: this.#runId, summary };
+    },
+
+    train: async () => {
+      const session = this.#requireSession();
+      if (this.#contextLost) throw new WorkerError('The GPU context was lost. Switch to another backend to continue.', 'backend');
+      void session.train();
+      return { state: session.state };
+    },
+
+    pause: async () => {
+      const session = this.#requireSession();
+      if (!this.#contextLost) await session.pause();
+      return { state: session.state, step: session.step };
+    },
+
+    step: async () => {
+      const session = this.#requireSession();
+      await session.pause();
+      await session.trainOneStep();
+      return { state: session.state, step: session.step };
+    },
+
+    reset: async () => {
+      const session = this.#requireSession();
+      this.#runId++;
+      this.#checkpoint = null;
+      await session.reset();
+      return { runId: this.#runId };
+    },
+
+    setHyper: async ({ values }) => {
+      const session = this.#requireSession();
+      const messages = session.setHyperparams(values);
+      if (this.#sessionConfig) this.#sessionConfig.hyper = session.hyperparams;
+      return { messages, hyper: session.hyperparams };
+    },
+
+    predict: async ({ x, count }) => {
+      const session = this.#requireSession();
+      if (!(x instanceof Float32Array) || count < 1 || x.length !== count * this.#exampleSize()) {
+        throw new WorkerError('The input to predict has the wrong size.', 'badRequest');
+      }
+      return { values: await session.predict(x, count) };
+    },
+
+    validationImages: async ({ limit }) => {
+      if (!this.#mnist || !this.#validationIndices) throw new WorkerError('The digits are not loaded.', 'noData');
+      const n = Math.min(limit, this.#validationIndices.length);
+      const size = this.#mnist.rows * this.#mnist.cols;
+      const pixels = new Uint8Array(n * size);
+      const labels = new Uint8Array(n);
+      for (let k = 0; k < n; k++) {
+        const i = this.#validationIndices[k];
+        pixels.set(this.#mnist.pixels.subarray(i * size, (i + 1) * size), k * size);
+        labels[k] = this.#mnist.labels[i];
+      }
+      return { pixels, labels, count: n };
+    },
+
+    switchBackend: async ({ backend }) => {
+      // Keep what was learnt: read the weights (or, after a lost context, the last checkpoint).
+      let weights: Float32Array[] | null = null;
+      const resume = this.#session ? { step: this.#session.step, epochsDone: this.#session.epochsDone } : null;
+      if (this.#session && !this.#contextLost) {
+        await this.#session.pause();
+        weights = await this.#session.readWeights();
+      } else {
+        weights = this.#checkpoint;
+      }
+      await this.#disposeSession();
+      try {
+        this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
+      } catch (cause) {
+        throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'backend');
+      }
+      this.#contextLost = false;
+      if (this.#sessionConfig) {
+        this.#startSession(resume);
+        if (weights) this.#session!.writeWeights(weights);
+      }
+      return this.#backend;
+    },
+
+    memory: async () => {
+      const m = tf.memory();
+      return { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() };
+    },
+
+    dispose: async () => {
+      await this.#disposeSession();
+      return { numTensors: tf.memory().numTensors };
+    },
+  };
+
+  #exampleSize(): number {
+    return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
+  }
+
+  #startSession(resume: { step: number; epochsDone: number } | null): void {
+    const config = this.#sessionConfig!;
+    const runId = ++this.#runId;
+    this.#checkpoint = null;
+    const emit = (event: SessionEvent) => this.#emit(event, runId);
+    const session = new TrainingSession({
+      spec: config.spec,
+      data: this.#data!,
+      hyper: config.hyper,
+      seed: config.tuning.seed,
+      evaluationsPerEpoch: config.tuning.evaluationsPerEpoch,
+      evaluateTrainingSet: config.tuning.evaluateTrainingSet,
+      reportPredictions: config.tuning.reportPredictions,
+      resume: resume ?? undefined,
+      callbacks: {
+        onStateChange: (state) => emit({ kind: 'state', state }),
+        onStep: (progress) => emit({ kind: 'step', progress }),
+        onEvaluate: (evaluation) => {
+          emit({ kind: 'evaluate', evaluation });
+          void this.#saveCheckpoint(session);
+        },
+        onDiverged: (report) => emit({ kind: 'diverged', report }),
+        onHyperChange: (change) => emit({ kind: 'hyperChange', change }),
+        onError: (error) => emit({ kind: 'error', message: `Training stopped: ${error.message}`, code: 'training' }),
+      },
+    });
+    this.#session = session;
+  }
+
+  async #saveCheckpoint(session: TrainingSession): Promise<void> {
+    try {
+      const weights = await session.readWeights();
+      if (session === this.#session) this.#checkpoint = weights;
+    } catch {
+      // A checkpoint is a best effort; the next evaluation tries again.
+    }
+  }
+
+  async #disposeSession(): Promise<void> {
+    const session = this.#session;
+    this.#session = null;
+    if (!session) return;
+    if (this.#contextLost) return; // its loop may be stuck on a dead GPU; let it go.
+    await session.dispose();
+  }
+
+  #onContextLost(): void {
+    this.#contextLost = true;
+    this.#emit({
+      kind: 'error',
+      code: 'contextLost',
+      message:
+        'The GPU (WebGL) context was lost — the browser or the graphics driver reset it. Your model is safe up to its last evaluation. Continue on another backend to pick up from there.',
+    });
+  }
+}
+
+function transferablesOf(result: unknown): Transferable[] {
+  if (!result || typeof result !== 'object') return [];
+  const out: Transferable[] = [];
+  for (const value of Object.values(result)) {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+      out.push(value.buffer);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+// The one message protocol between the page and the training worker. Each request `type`
+// fixes its payload and its reply; every request carries an id; failures come back as
+// structured error replies; progress flows back as events tagged with the run they belong to.
+import type { Hyperparams } from '../ml/hyperparams';
+import type { ModelSpec, ModelSummary } from '../ml/models';
+import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/TrainingSession';
+
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Why this backend, in the learner's words. */
+  reason: string;
+  renderer?: string;
+  /** Backends that were tried first and failed, with why. */
+  failed: { name: BackendName; error: string }[];
+}
+
+export type TaskSpec =
+  | { kind: 'mnist'; url: string; validationCount?: number; trainCount?: number; seed?: number }
+  | { kind: 'arrays'; data: TrainingData };
+
+export interface SessionTuning {
+  evaluationsPerEpoch?: number;
+  evaluateTrainingSet?: boolean;
+  reportPredictions?: boolean;
+  seed?: number;
+}
+
+/** Request payload and reply for each request type. */
+export interface Calls {
+  init: { request: { backend: BackendChoice }; reply: BackendInfo };
+  load: { request: { task: TaskSpec }; reply: { trainCount: number; validationCount: number; inputShape: number[]; outputUnits: number } };
+  configure: { request: { spec: ModelSpec; hyper: Hyperparams; tuning?: SessionTuning }; reply: { runId: number; summary: ModelSummary } };
+  train: { request: Record<string, never>; reply: { state: SessionState } };
+  pause: { request: Record<string, never>; reply: { state: SessionState; step: number } };
+  step: { request: Record<string, never>; reply: { state: SessionState; step: number } };
+  reset: { request: Record<string, never>; reply: { runId: number } };
+  setHyper: { request: { values: Record<string, unknown> }; reply: { messages: string[]; hyper: Hyperparams } };
+  predict: { request: { x: Float32Array; count: number }; reply: { values: Float32Array } };
+  validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
+  switchBackend: { request: { backend: BackendChoice }; reply: BackendInfo };
+  memory: { request: Record<string, never>; reply: { numTensors: number; numBytes: number; backend: string } };
+  dispose: { request: Record<string, never>; reply: { numTensors: number } };
+}
+
+export type CallType = keyof Calls;
+
+export type RequestMessage = {
+  [K in CallType]: { type: K; id: number } & Calls[K]['request'];
+}[CallType];
+
+export type ErrorCode = 'badRequest' | 'noData' | 'noSession' | 'backend' | 'data' | 'internal';
+
+export type SessionEvent =
+  | { kind: 'state'; state: SessionState }
+  | { kind: 'step'; progress: StepProgress }
+  | { kind: 'evaluate'; evaluation: Evaluation }
+  | { kind: 'diverged'; report: DivergenceReport }
+  | { kind: 'hyperChange'; change: HyperChange }
+  | { kind: 'error'; message: string; code: 'training' | 'contextLost' };
+
+export type WorkerMessage =
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: { message: string; code: ErrorCode } }
+  | { type: 'event'; runId: number; event: SessionEvent };
+
+export class WorkerError extends Error {
+  override name = 'WorkerError';
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LessonParseError,
+  findLesson,
+  neighbours,
+  parseLesson,
+  parseLessonFiles,
+  parseWidgetBlock,
+  slugFromPath,
+  type LessonSegment,
+} from '../../src/app/lessonParser';
+
+const identity = (html: string) => html;
+const options = { sanitize: identity, knownWidgets: new Set(['mnist-trainer']) };
+
+function lessonFile(frontmatter: string, body = 'Some text.'): string {
+  return `---\n${frontmatter}\n---\n${body}`;
+}
+
+const basicFrontmatter = 'title: Hello\norder: 3\nsummary: A short lesson.';
+
+describe('slugFromPath', () => {
+  it('takes the file name without .md', () => {
+    expect(slugFromPath('/lessons/01-train-a-digit-classifier.md')).toBe('01-train-a-digit-classifier');
+  });
+
+  it('rejects names that would make bad URLs', () => {
+    expect(() => slugFromPath('/lessons/My Lesson.md')).toThrow(LessonParseError);
+  });
+});
+
+describe('parseLesson frontmatter', () => {
+  it('reads title, order, summary and exercises', () => {
+    const raw = lessonFile(
+      `${basicFrontmatter}\nexercises:\n  - id: try-mlp\n    prompt: Train the **MLP**.\n  - id: look\n    prompt: Look.`,
+    );
+    const lesson = parseLesson('/lessons/03-hello.md', raw, options);
+    expect(lesson).toMatchObject({ slug: '03-hello', title: 'Hello', order: 3, summary: 'A short lesson.' });
+    expect(lesson.exercises.map((e) => e.id)).toEqual(['try-mlp', 'look']);
+    expect(lesson.exercises[0].promptHtml).toBe('Train the <strong>MLP</strong>.');
+  });
+
+  it('treats exercises as optional', () => {
+    const lesson = parseLesson('/lessons/03-hello.md', lessonFile(basicFrontmatter), options);
+    expect(lesson.exercises).toEqual([]);
+    expect(lesson.segments.some((s) => s.kind === 'exercises')).toBe(false);
+  });
+
+  it('names the file and the field when the title is missing', () => {
+    const raw = lessonFile('order: 1\nsummary: x');
+    expect(() => parseLesson('/lessons/01-x.md', raw, options)).toThrow(/01-x\.md: "title" is missing/);
+  });
+
+  it('rejects a file without frontmatter', () => {
+    expect(() => parseLesson('/lessons/01-x.md', '# Just markdown', options)).toThrow(/must start with YAML frontmatter/);
+  });
+
+  it('rejects frontmatter that is not valid YAML', () => {
+    expect(() => parseLesson('/lessons/01-x.md', lessonFile('title: [unclosed'), options)).toThrow(/not valid YAML/);
+  });
+
+  it.each([
+    ['order: one', /"order" must be a whole number/],
+    ['order: 1.5', /"order" must be a whole number/],
+    ['title: ""', /"title" must be non-empty text/],
+    ['tilte: typo', /unknown frontmatter field\(s\) "tilte"/],
+    ['exercises: not-a-list', /"exercises" must be a list/],
+    ['exercises:\n  - id: Bad Id\n    prompt: x', /exercise #1: "id" must be/],
+    ['exercises:\n  - id: a\n    prompt: x\n  - id: a\n    prompt: y', /the id "a" is used twice/],
+    ['exercises:\n  - id: a', /exercise #1 \("a"\): "prompt" must be non-empty/],
+  ])('rejects %j with a clear message', (override, message) => {
+    const key = override.split(':')[0];
+    const fields = basicFrontmatter
+      .split('\n')
+      .filter((line) => !line.startsWith(`${key}:`))
+      .concat(override);
+    expect(() => parseLesson('/lessons/01-x.md', lessonFile(fields.join('\n')), options)).toThrow(message);
+  });
+
+  it('tolerates Windows line endings', () => {
+    const raw = lessonFile(basicFrontmatter, 'Text.').replace(/\n/g, '\r\n');
+    expect(parseLesson('/lessons/03-hello.md', raw, options).title).toBe('Hello');
+  });
+});
+
+describe('parseLesson body segments', () => {
+  const body = [
+    'Intro paragraph.',
+    '',
+    '```widget',
+    'name: mnist-trainer',
+    'model: cnn',
+    'epochs: 3',
+    '```',
+    '',
+    '## After',
+    '',
+    'More text.',
+  ].join('\n');
+
+  it('splits the body into html and widget segments, in order, with props', () => {
+    const lesson = parseLesson('/lessons/03-hello.md', lessonFile(basicFrontmatter, body), options);
+    expect(lesson.segments.map((s) => s.kind)).toEqual(['html', 'widget', 'html']);
+    expect(lesson.segments[0]).toEqual({ kind: 'html', html: '<p>Intro paragraph.</p>\n' });
+    expect(lesson.segments[1]).toEqual({ kind: 'widget', name: 'mnist-trainer', props: { model: 'cnn', epochs: 3 } });
+    expect((lesson.segments[2] as { html: string }).html).toContain('<h2>After</h2>');
+  });
+
+  it('renders other fenced code as code, not as a widget', () => {
+    const raw = lessonFile(basicFrontmatter, '```js\nconst a = 1;\n```');
+    const [segment] = parseLesson('/lessons/03-hello.md', raw, options).segments;
+    expect(segment.kind).toBe('html');
+    expect((segment as { html: string }).html).toContain('<code class="language-js">');
+  });
+
+  it('turns invalid widget YAML into an error segment, keeping the rest of the lesson', () => {
+    const raw = lessonFile(basicFrontmatter, 'Before.\n\n```widget\nname: [oops\n```\n\nAfter.');
+    const segments = parseLesson('/lessons/03-hello.md', raw, options).segments;
+    expect(segments.map((s) => s.kind)).toEqual(['html', 'error', 'html']);
+    expect(segments[1]).toMatchObject({ kind: 'error', message: expect.stringMatching(/not valid YAML/), source: 'name: [oops' });
+  });
+
+  it('turns an unknown widget name into an error segment that lists the known ones', () => {
+    const segment = parseWidgetBlock('name: nope', new Set(['mnist-trainer']));
+    expect(segment).toMatchObject({ kind: 'error', message: 'Unknown widget "nope". Known widgets: mnist-trainer.' });
+  });
+
+  it.each([
+    ['', /"key: value" lines/],
+    ['- a list', /"key: value" lines/],
+    ['model: cnn', /needs a "name:" line/],
+  ])('turns widget block %j into an error segment', (source, message) => {
+    expect(parseWidgetBlock(source)).toMatchObject({ kind: 'error', message: expect.stringMatching(message) });
+  });
+
+  it('accepts any widget name when no list of known widgets is given', () => {
+    expect(parseWidgetBlock('name: future-widget\nsize: 2')).toEqual({
+      kind: 'widget',
+      name: 'future-widget',
+      props: { size: 2 },
+    });
+  });
+
+  it('places the exercise checklist where the exercises block is', () => {
+    const raw = lessonFile(
+      `${basicFrontmatter}\nexercises:\n  - id: a\n    prompt: Do A.`,
+      '## Try this\n\n```exercises\n```\n\n## Next\n\nOnward.',
+    );
+    const kinds = parseLesson('/lessons/03-hello.md', raw, options).segments.map((s) => s.kind);
+    expect(kinds).toEqual(['html', 'exercises', 'html']);
+  });
+
+  it('puts the exercise checklist at the end when there is no exercises block', () => {
+    const raw = lessonFile(`${basicFrontmatter}\nexercises:\n  - id: a\n    prompt: Do A.`, 'Text.');
+    const kinds = parseLesson('/lessons/03-hello.md', raw, options).segments.map((s) => s.kind);
+    expect(kinds).toEqual(['html', 'exercises']);
+  });
+
+  it('reports an exercises block in a lesson without exercises', () => {
+    const raw = lessonFile(basicFrontmatter, '```exercises\n```');
+    const [segment] = parseLesson('/lessons/03-hello.md', raw, options).segments;
+    expect(segment).toMatchObject({ kind: 'error', message: expect.stringMatching(/no exercises in its frontmatter/) });
+  });
+});
+
+describe('sanitising', () => {
+  it('passes every piece of HTML through the injected sanitize function', () => {
+    const seen: string[] = [];
+    const stripScripts = (html: string) => {
+      seen.push(html);
+      return html.replace(/<script[\s\S]*?<\/script>/gi, '');
+    };
+    const raw = lessonFile(
+      `${basicFrontmatter}\nexercises:\n  - id: a\n    prompt: 'Click <img src=x onerror="alert(1)">'`,
+      'Hello <script>alert("x")</script> world.\n\n```widget\nname: mnist-trainer\n```\n\n<script>alert(2)</script>\n\nEnd.',
+    );
+    const lesson = parseLesson('/lessons/03-hello.md', raw, { ...options, sanitize: stripScripts });
+    const html = lesson.segments.flatMap((s: LessonSegment) => (s.kind === 'html' ? [s.html] : [])).join('');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('Hello');
+    expect(html).toContain('End.');
+    // Two HTML segments around the widget, plus the exercise prompt.
+    expect(seen).toHaveLength(3);
+    expect(seen.some((chunk) => chunk.includes('onerror'))).toBe(true);
+  });
+});
+
+describe('parseLessonFiles', () => {
+  it('sorts by order, and collects errors without dropping the good lessons', () => {
+    const library = parseLessonFiles(
+      {
+        '/lessons/02-b.md': lessonFile('title: B\norder: 2\nsummary: b'),
+        '/lessons/01-a.md': lessonFile('title: A\norder: 1\nsummary: a'),
+        '/lessons/03-broken.md': lessonFile('order: 3\nsummary: c'),
+      },
+      options,
+    );
+    expect(library.lessons.map((l) => l.slug)).toEqual(['01-a', '02-b']);
+    expect(library.errors).toHaveLength(1);
+    expect(library.errors[0].file).toBe('/lessons/03-broken.md');
+    expect(neighbours(library, '01-a')).toEqual({ previous: undefined, next: library.lessons[1] });
+    expect(neighbours(library, 'missing')).toEqual({});
+    expect(findLesson(library, '02-b')?.title).toBe('B');
+  });
+
+  it('reports two lessons with the same order', () => {
+    const library = parseLessonFiles(
+      {
+        '/lessons/01-a.md': lessonFile('title: A\norder: 1\nsummary: a'),
+        '/lessons/01-b.md': lessonFile('title: B\norder: 1\nsummary: b'),
+      },
+      options,
+    );
+    expect(library.errors.map((e) => e.message)).toEqual([expect.stringMatching(/same order \(1\)/)]);
+  });
+});
