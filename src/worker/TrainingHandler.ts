@@ -1,7 +1,7 @@
 import { tf } from '../ml/tf';
 import { TrainingSession, type TrainingData } from '../ml/TrainingSession';
 import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
-import { describeModel } from '../ml/models';
+import { describeModel } from '../ml/modelSpec';
 import { checkValues } from '../ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../ml/hyperparams';
 import {

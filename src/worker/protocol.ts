@@ -2,7 +2,7 @@
 // fixes its payload and its reply; every request carries an id; failures come back as
 // structured error replies; progress flows back as events tagged with the run they belong to.
 import type { Hyperparams } from '../ml/hyperparams';
-import type { ModelSpec, ModelSummary } from '../ml/models';
+import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
 import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/TrainingSession';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';

@@ -1,0 +1,50 @@
+import {
+  Chart,
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Legend,
+  Tooltip,
+  ScatterController,
+  type Plugin,
+} from 'chart.js';
+
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+
+export interface VerticalMarker {
+  x: number;
+  label: string;
+}
+
+/**
+ * Draws labelled vertical lines (a hyperparameter change, a divergence) on a chart. Read from
+ * `chart.options.plugins.markers.items`; small enough not to need chartjs-plugin-annotation.
+ */
+export const markerPlugin: Plugin<'line'> = {
+  id: 'markers',
+  afterDatasetsDraw(chart) {
+    const items = ((chart.options.plugins as Record<string, unknown>).markers as { items?: VerticalMarker[] } | undefined)?.items ?? [];
+    const { ctx, chartArea, scales } = chart;
+    const x = scales.x;
+    if (!x || items.length === 0) return;
+    ctx.save();
+    ctx.strokeStyle = 'rgba(180, 83, 9, 0.85)';
+    ctx.fillStyle = 'rgba(146, 64, 14, 1)';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.setLineDash([4, 3]);
+    items.forEach((item, i) => {
+      const px = x.getPixelForValue(item.x);
+      if (px < chartArea.left || px > chartArea.right) return;
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillText(item.label, Math.min(px + 3, chartArea.right - ctx.measureText(item.label).width), chartArea.top + 12 + (i % 3) * 12);
+    });
+    ctx.restore();
+  },
+};
+
+export { Chart };
