@@ -5,7 +5,11 @@ export default defineConfig({
   plugins: [svelte()],
   base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },
   test: {

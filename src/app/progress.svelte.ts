@@ -46,6 +46,8 @@ export class ProgressStore {
   #lessons = $state<Record<string, LessonProgress>>({});
   #notice = $state<ProgressNotice | null>(null);
   // Each kind of notice is shown at most once, so a full disk does not nag on every click.
+  // Not reactive on purpose: nothing renders from it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #noticesRaised = new Set<ProgressNoticeKind>();
 
   /** Pass `null` when there is no storage at all (e.g. localStorage is blocked). */

@@ -37,7 +37,6 @@ function formatBytes(bytes: number): string {
 }
 
 function utf8Length(text: string): number {
-  // Each UTF-16 unit takes 1–3 UTF-8 bytes, so the exact count is only needed near the limit.
   return new TextEncoder().encode(text).length;
 }
 
@@ -48,8 +47,8 @@ function quoteCell(cell: string): string {
 
 const isBlank = (row: readonly string[]): boolean => row.every((cell) => cell.trim() === '');
 
-/** Picks the separator that splits the most rows into two number-like cells. */
-function chooseDelimiter(text: string): string {
+/** Picks the separator that splits the most rows into two number-like cells, and says how many it split so. */
+function chooseDelimiter(text: string): { delimiter: string; numericPairs: number } {
   let best: string = DELIMITERS[0];
   let bestScore = [-1, -1];
   for (const delimiter of DELIMITERS) {
@@ -66,7 +65,7 @@ function chooseDelimiter(text: string): string {
       bestScore = [numericPairs, pairs];
     }
   }
-  return best;
+  return { delimiter: best, numericPairs: bestScore[0] };
 }
 
 /** Checks one cell; returns the number or a sentence saying what is wrong with it. */
@@ -88,10 +87,11 @@ function readCell(raw: string, line: number, column: number): number | string {
   return value;
 }
 
-function wrongWidth(line: number, cells: readonly string[], delimiter: string): string {
+/** `noPairs`: no row of the file splits into two numbers, as when 1,5 and 2,5 are written 1,5,2,5. */
+function wrongWidth(line: number, cells: readonly string[], noPairs: boolean): string {
   const n = cells.length;
   let message = `Row ${line} has ${plural(n, 'value', 'values')}; every row needs exactly 2 (x and y).`;
-  if (n > 2 && delimiter === ',' && cells.every((c) => /^\s*[+-]?\d+\s*$/.test(c))) {
+  if (noPairs && n > 2 && cells.every((c) => /^\s*[+-]?\d+\s*$/.test(c))) {
     message += ' If your numbers use a decimal comma, like 1,5, write them with a point: 1.5.';
   }
   return message;
@@ -109,14 +109,15 @@ function quoteProblem(line: number, code: string): string {
  * Errors name the row as the line number a person sees in an editor.
  */
 export function parseXYCsv(text: string, { maxBytes = 1_000_000, maxRows = 5000 }: CsvLimits = {}): ParseXYResult {
-  // Every character takes at least one byte, so a text longer than the limit is over it.
+  // Each UTF-16 unit takes 1–3 UTF-8 bytes, so the exact (allocating) count is only needed near the limit.
   const bytes = text.length > maxBytes ? text.length : text.length * 3 <= maxBytes ? 0 : utf8Length(text);
   if (bytes > maxBytes) {
     return { ok: false, error: `The data is too big: the limit is ${formatBytes(maxBytes)}.` };
   }
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lineBreak = body.includes('\n') ? '\n' : '\r';
-  const delimiter = chooseDelimiter(body);
+  const { delimiter, numericPairs } = chooseDelimiter(body);
+  const decimalCommaSuspect = delimiter === ',' && numericPairs === 0;
 
   const xs: number[] = [];
   const ys: number[] = [];
@@ -149,7 +150,7 @@ export function parseXYCsv(text: string, { maxBytes = 1_000_000, maxRows = 5000 
       }
       if (seenContent) skippedBlank += pendingBlank;
       pendingBlank = 0;
-      if (cells.length !== 2) return fail(wrongWidth(line, cells, delimiter));
+      if (cells.length !== 2) return fail(wrongWidth(line, cells, decimalCommaSuspect));
       if (!seenContent) {
         seenContent = true;
         if (cells.every((cell) => !LOOKS_NUMERIC.test(cell.trim()))) {
@@ -185,7 +186,8 @@ export function parseXYCsv(text: string, { maxBytes = 1_000_000, maxRows = 5000 
   if (skippedBlank > 0) warnings.push(`Skipped ${plural(skippedBlank, 'blank line', 'blank lines')}.`);
   if (largest > LARGE_VALUE) {
     warnings.push(
-      `Some numbers are large (up to ${largest.toPrecision(3)}). Training works best on values between about −10 and 10; consider rescaling them.`,
+      `Some numbers are large (up to ${largest.toPrecision(3)}). ` +
+        'Training works best on values between about −10 and 10; consider rescaling them.',
     );
   }
   return { ok: true, points: { x: Float32Array.from(xs), y: Float32Array.from(ys) }, hasHeader, warnings };

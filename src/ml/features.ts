@@ -46,8 +46,13 @@ export function featurize(points: Points2D, features: readonly string[]): Float3
   return out;
 }
 
-/** The (x1, x2) centre of grid cell (row, col) of a resolution × resolution grid over [-range, range]²; row 0 is the top (x2 = +range side). */
-export function gridCellCentre(range: number, resolution: number, row: number, col: number): { x1: number; x2: number } {
+/** The (x1, x2) centre of cell (row, col) of a resolution × resolution grid over [-range, range]²; row 0 is at the top (x2 near +range). */
+export function gridCellCentre(
+  range: number,
+  resolution: number,
+  row: number,
+  col: number,
+): { x1: number; x2: number } {
   const cell = (2 * range) / resolution;
   return { x1: -range + (col + 0.5) * cell, x2: range - (row + 0.5) * cell };
 }

@@ -275,7 +275,12 @@ export function lossLandscape(points: Points1D, { mRange, bRange, resolution }: 
 // same shapes and noise scale but a seeded random source, labels 1 / 0 instead of 1 / −1, and
 // the points shuffled so the two classes are interleaved, as Playground does before splitting.
 
-type Sampler = (random: () => number, count: number, noise: number, push: (x1: number, x2: number, positive: boolean) => void) => void;
+type Sampler = (
+  random: () => number,
+  count: number,
+  noise: number,
+  push: (x1: number, x2: number, positive: boolean) => void,
+) => void;
 
 function uniform(random: () => number, a: number, b: number): number {
   return a + (b - a) * random();

@@ -2,7 +2,7 @@ import { TrainingClient } from '../worker/TrainingClient';
 import type { BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
-import type { DivergenceReport, Evaluation, SessionState } from '../ml/TrainingSession';
+import type { DivergenceReport, Evaluation, SessionState, StepProgress } from '../ml/TrainingSession';
 
 export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
 
@@ -63,10 +63,14 @@ export class TrainerState {
   #spec: ModelSpec | null = null;
   #tuning: SessionTuning = {};
   #maxPoints: number;
+  #uiIntervalMs: number;
+  #pendingSteps: StepProgress[] = [];
+  #pendingTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(options: { createClient?: () => TrainingClient; maxPoints?: number } = {}) {
+  constructor(options: { createClient?: () => TrainingClient; maxPoints?: number; uiIntervalMs?: number } = {}) {
     this.#createClient = options.createClient ?? (() => new TrainingClient());
     this.#maxPoints = options.maxPoints ?? 3000;
+    this.#uiIntervalMs = options.uiIntervalMs ?? 250;
   }
 
   get client(): TrainingClient | null {
@@ -207,6 +211,9 @@ export class TrainerState {
   }
 
   #clearHistory(runId: number): void {
+    if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = null;
+    this.#pendingSteps = [];
     this.runId = runId;
     this.batchLosses = [];
     this.evaluations = [];
@@ -230,28 +237,19 @@ export class TrainerState {
       case 'state':
         this.status = stateToStatus(event.state, this.status);
         break;
-      case 'step': {
-        const p = event.progress;
-        const perStep = (p.epoch - this.epoch) / Math.max(1, p.step - this.step);
-        const points = p.losses.map((loss, i) => ({
-          step: p.firstStep + i + 1,
-          epoch: this.epoch + perStep * (p.firstStep + i + 1 - this.step),
-          loss,
-        }));
-        this.batchLosses = compact([...this.batchLosses, ...points], this.#maxPoints);
-        this.step = p.step;
-        this.epoch = p.epoch;
-        this.examplesPerSecond = p.examplesPerSecond;
-        this.msPerStep = p.msPerStep;
-        this.learningRate = p.learningRate;
-        if (p.trainAccuracy !== undefined) this.trainAccuracy = p.trainAccuracy;
-        this.weightsVersion++;
+      case 'step':
+        // Coalesce progress into at most a few page updates a second: each visible change costs
+        // a composited frame, which on machines without a GPU is drawn in software and competes
+        // with training for the CPU.
+        this.#pendingSteps.push(event.progress);
+        this.#pendingTimer ??= setTimeout(() => this.#applySteps(), this.#uiIntervalMs);
         break;
-      }
       case 'evaluate':
+        this.#applySteps();
         this.evaluations = [...this.evaluations, event.evaluation];
         break;
       case 'diverged':
+        this.#applySteps();
         this.divergence = event.report;
         this.step = event.report.restoredStep;
         this.batchLosses = this.batchLosses.filter((p) => p.step <= event.report.restoredStep);
@@ -259,6 +257,7 @@ export class TrainerState {
         this.weightsVersion++;
         break;
       case 'hyperChange': {
+        this.#applySteps();
         const label = Object.entries(event.change.changes)
           .map(([k, v]) => `${shortName(k)} ${typeof v === 'number' ? +v.toPrecision(3) : v}`)
           .join(', ');
@@ -266,10 +265,42 @@ export class TrainerState {
         break;
       }
       case 'error':
+        this.#applySteps();
         this.message = event.message;
         this.status = event.code === 'contextLost' ? 'error' : 'paused';
         break;
     }
+  }
+
+  #applySteps(): void {
+    if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = null;
+    if (this.#pendingSteps.length === 0) return;
+    const steps = this.#pendingSteps;
+    this.#pendingSteps = [];
+    let points: LossPoint[] = [];
+    let step = this.step;
+    let epoch = this.epoch;
+    for (const p of steps) {
+      const perStep = (p.epoch - epoch) / Math.max(1, p.step - step);
+      for (let i = 0; i < p.losses.length; i++) {
+        const at = p.firstStep + i + 1;
+        points.push({ step: at, epoch: epoch + perStep * (at - step), loss: p.losses[i] });
+      }
+      step = p.step;
+      epoch = p.epoch;
+    }
+    points = compact([...this.batchLosses, ...points], this.#maxPoints);
+    const last = steps[steps.length - 1];
+    this.batchLosses = points;
+    this.step = last.step;
+    this.epoch = last.epoch;
+    this.examplesPerSecond = last.examplesPerSecond;
+    this.msPerStep = last.msPerStep;
+    this.learningRate = last.learningRate;
+    const acc = steps.findLast((p) => p.trainAccuracy !== undefined)?.trainAccuracy;
+    if (acc !== undefined) this.trainAccuracy = acc;
+    this.weightsVersion++;
   }
 }
 

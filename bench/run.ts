@@ -1,0 +1,72 @@
+// `npm run bench`: measures Gradient Lab in real headless Chromium and writes bench/results.json.
+// Figures: training throughput per model and backend, the backend picked automatically, seconds
+// to 97 % validation accuracy with lesson 1's defaults, and the page's longest frame gap while
+// training (with the brief's Chromium flags, and with software compositing as a GPU-less
+// desktop Chrome would use).
+import { writeFileSync } from 'node:fs';
+import { startApp, type App, type Page } from '../tests/e2e/harness';
+import { lessonTimeToAccuracy } from './lessonRun';
+
+type Bench = { throughput: Function; autoBackend: Function };
+
+async function openBenchPage(app: App): Promise<Page> {
+  const page = await app.browser.newPage();
+  await page.goto(new URL('bench.html', app.baseUrl).href);
+  await page.waitForFunction(() => 'gradientLabBench' in window);
+  return page;
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length } };
+  const app = await startApp();
+  try {
+    const page = await openBenchPage(app);
+    const auto = await page.evaluate(() => (window as unknown as { gradientLabBench: Bench }).gradientLabBench.autoBackend());
+    console.log(`auto backend: ${auto.name} — ${auto.reason}`);
+    results.autoBackend = auto;
+
+    const runs: unknown[] = [];
+    for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
+      for (const model of ['mlp', 'cnn'] as const) {
+        // WebGL on SwiftShader compiles shaders for seconds before the first batch: warm up longer.
+        const warmup = backend === 'webgl' ? 12 : 2;
+        const seconds = backend === 'cpu' && model === 'cnn' ? 6 : 5;
+        const r = await page.evaluate(
+          ([b, m, w, s]) => (window as unknown as { gradientLabBench: Bench }).gradientLabBench.throughput(b, m, 64, s, w),
+          [backend, model, warmup, seconds] as const,
+        );
+        console.log(`${model.padEnd(4)} b64 on ${String(r.backend).padEnd(5)} (asked ${backend}): ${Math.round(r.examplesPerSecond)} examples/s, ${r.msPerStep.toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
+        runs.push(r);
+      }
+    }
+    results.throughput = runs;
+    await page.close();
+
+    const lesson = await lessonTimeToAccuracy(app, 0.97);
+    console.log(`lesson 1 defaults: 97 % validation accuracy after ${lesson.secondsTo97?.toFixed(1) ?? 'never (within the run)'} s of training (best ${(lesson.best * 100).toFixed(1)} %), backend ${lesson.backend}`);
+    console.log(`frame gaps while training (brief's flags, GPU compositing on SwiftShader): max ${lesson.frames.max.toFixed(0)} ms, p99 ${lesson.frames.p99.toFixed(0)} ms, ${lesson.frames.fps.toFixed(0)} fps`);
+    results.lesson1 = lesson;
+  } finally {
+    await app.close();
+  }
+
+  // The same run with software compositing: what Chrome does on a desktop without a GPU.
+  process.env.EXTRA_CHROMIUM_ARGS = '--disable-gpu-compositing';
+  const soft = await startApp();
+  try {
+    const lesson = await lessonTimeToAccuracy(soft, 0.97);
+    console.log(`frame gaps while training (software compositing): max ${lesson.frames.max.toFixed(0)} ms, p99 ${lesson.frames.p99.toFixed(0)} ms, ${lesson.frames.fps.toFixed(0)} fps; 97 % after ${lesson.secondsTo97?.toFixed(1) ?? '—'} s`);
+    results.lesson1SoftwareCompositing = lesson;
+  } finally {
+    await soft.close();
+  }
+
+  writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+  console.log('wrote bench/results.json');
+}
+
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

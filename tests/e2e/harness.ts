@@ -1,0 +1,92 @@
+// Starts the built app (vite preview of dist/) and a real headless Chromium with WebGL on
+// SwiftShader. Shared by the end-to-end tests and the benchmark.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface App {
+  baseUrl: string;
+  browser: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function startApp(): Promise<App> {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does).');
+  const server: PreviewServer = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  const baseUrl = `http://127.0.0.1:${address.port}/`;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'gradient-lab-chromium-'));
+  const browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--enable-unsafe-swiftshader',
+      '--use-angle=swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      ...(process.env.EXTRA_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
+  });
+  return {
+    baseUrl,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Records every request the page makes to an origin other than the app's own. */
+export function watchForeignRequests(page: Page, baseUrl: string): string[] {
+  const own = new URL(baseUrl).origin;
+  const foreign: string[] = [];
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    if (new URL(url).origin !== own) foreign.push(url);
+  });
+  return foreign;
+}
+
+/** Starts measuring the longest gap between animation frames on the page's main thread. */
+export async function startFrameMonitor(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: { max: number; count: number; gaps: number[] } };
+    w.__frames = { max: 0, count: 0, gaps: [] };
+    let last = performance.now();
+    const tick = (now: number) => {
+      const gap = now - last;
+      last = now;
+      w.__frames.count++;
+      w.__frames.gaps.push(gap);
+      if (gap > w.__frames.max) w.__frames.max = gap;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((now) => {
+      last = now;
+      requestAnimationFrame(tick);
+    });
+  });
+}
+
+export async function readFrameMonitor(page: Page): Promise<{ max: number; count: number; p99: number }> {
+  return page.evaluate(() => {
+    const f = (window as unknown as { __frames: { max: number; count: number; gaps: number[] } }).__frames;
+    const sorted = f.gaps.slice().sort((a, b) => a - b);
+    return { max: f.max, count: f.count, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0 };
+  });
+}
+
+export type { Browser, Page };

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { startApp, watchForeignRequests, startFrameMonitor, readFrameMonitor, type App, type Page } from './harness';
+import { decodeMnist, gunzip, stratifiedSplit } from '../../src/ml/mnist';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function validationAccuracy(page: Page): Promise<number | null> {
+  const text = (await page.getByTestId('trainer-status').textContent()) ?? '';
+  const match = /Validation accuracy: ([\d.]+) %/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** The validation digits in the order the app's gallery uses (same split, same seed). */
+async function validationDigits(): Promise<{ pixels: Uint8Array; labels: Uint8Array; order: Int32Array }> {
+  const data = decodeMnist(await gunzip(new Uint8Array(readFileSync('public/data/mnist-10k.bin'))));
+  return { pixels: data.pixels, labels: data.labels, order: stratifiedSplit(data.labels, 2000, 1234).validation };
+}
+
+/** Traces a 28×28 digit on the pad with mouse strokes: one stroke per run of ink in each row. */
+async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
+  const pad = page.getByTestId('digit-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  const cell = box.width / 28;
+  for (let row = 0; row < 28; row++) {
+    let col = 0;
+    while (col < 28) {
+      while (col < 28 && digit[row * 28 + col] < 128) col++;
+      if (col >= 28) break;
+      const start = col;
+      while (col < 28 && digit[row * 28 + col] >= 128) col++;
+      const y = box.y + (row + 0.5) * cell;
+      await page.mouse.move(box.x + (start + 0.5) * cell, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + (col - 0.5) * cell + 0.5, y, { steps: 3 });
+      await page.mouse.up();
+    }
+  }
+}
+
+describe('lesson 1 in real Chromium', () => {
+  it('trains the default model past 95 % validation accuracy without freezing the page, then reads a drawn digit', async () => {
+    const page = await app.browser.newPage();
+    const foreign = watchForeignRequests(page, app.baseUrl);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    await page.goto(app.baseUrl);
+    await page.getByRole('link', { name: /Your first digit classifier/ }).first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Your first digit classifier/);
+
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    const backend = await page.getByTestId('backend').textContent();
+    expect(['webgl', 'wasm', 'cpu']).toContain(backend?.trim());
+
+    await startFrameMonitor(page);
+    await train.click();
+    await expect.poll(() => validationAccuracy(page), { timeout: 150_000, interval: 500 }).toBeGreaterThan(95);
+    const frames = await readFrameMonitor(page);
+    // Training runs in a worker: the page keeps animating. (The 50 ms target is in the benchmark.)
+    expect(frames.count).toBeGreaterThan(50);
+    expect(frames.p99).toBeLessThan(150);
+    expect(frames.max).toBeLessThan(500);
+
+    // The gallery marks right and wrong predictions.
+    await expect.poll(() => page.locator('[data-testid="gallery-item"].right').count()).toBeGreaterThan(30);
+
+    // Draw a validation digit by mouse and see it read correctly.
+    const { pixels, labels, order } = await validationDigits();
+    const index = order[3];
+    const label = labels[index];
+    await traceDigit(page, pixels.subarray(index * 784, (index + 1) * 784));
+    await expect
+      .poll(async () => (await page.locator('[aria-live="polite"]', { hasText: 'Prediction' }).first().textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(new RegExp(`Prediction: ${label}\\b`));
+
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
