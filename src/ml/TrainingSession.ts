@@ -40,6 +40,8 @@ export interface StepProgress {
   msPerStep: number;
   learningRate: number;
   gradientNorm?: number;
+  /** The model's weights after this report's last step (only with `reportWeights`, for tiny models). */
+  weights?: number[][];
 }
 
 export interface Evaluation {
@@ -97,6 +99,10 @@ export interface SessionOptions {
   reportPredictions?: boolean;
   /** A loss above this multiple of the first loss counts as runaway. */
   runawayFactor?: number;
+  /** Send the weights with every report (tiny models whose parameters the page draws). */
+  reportWeights?: boolean;
+  /** Slow training down to at most this many steps a second, so a learner can watch each step. */
+  stepsPerSecond?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
   resume?: { step: number; epochsDone: number };
 }
@@ -114,7 +120,8 @@ export class TrainingSession {
   #hyper: Hyperparams;
   #callbacks: SessionCallbacks;
   #seed: number;
-  #options: Required<Pick<SessionOptions, 'evaluationsPerEpoch' | 'readEvery' | 'readIntervalMs' | 'evaluateTrainingSet' | 'reportPredictions' | 'runawayFactor'>>;
+  #options: Required<Pick<SessionOptions, 'evaluationsPerEpoch' | 'readEvery' | 'readIntervalMs' | 'evaluateTrainingSet' | 'reportPredictions' | 'runawayFactor' | 'reportWeights'>>;
+  #stepsPerSecond: number;
 
   #model: tfl.Sequential;
   #optimizer: tf.Optimizer;
@@ -162,7 +169,9 @@ export class TrainingSession {
       evaluateTrainingSet: options.evaluateTrainingSet ?? false,
       reportPredictions: options.reportPredictions ?? false,
       runawayFactor: options.runawayFactor ?? 1e4,
+      reportWeights: options.reportWeights ?? false,
     };
+    this.#stepsPerSecond = options.stepsPerSecond ?? 0;
     validateData(options.data);
     this.#model = buildModel(this.#spec, this.data.inputShape, this.data.outputUnits, this.#seed);
     this.#applyDropout(this.#hyper.dropout);
@@ -195,6 +204,10 @@ export class TrainingSession {
   }
   get stepsPerEpoch(): number {
     return Math.ceil(this.data.train.count / this.#hyper.batchSize);
+  }
+  /** 0 = as fast as possible. */
+  set stepsPerSecond(rate: number) {
+    this.#stepsPerSecond = Number.isFinite(rate) && rate > 0 ? rate : 0;
   }
   /** Whether each report carries the global gradient norm (costs a little per step). */
   set measureGradients(on: boolean) {
@@ -307,15 +320,18 @@ export class TrainingSession {
           if (finished || generation !== this.#generation) break;
           lastRead = performance.now();
         }
+        const stepStart = performance.now();
         this.#trainBatch();
         const now = performance.now();
-        if (this.#pendingLosses.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
+        const paced = this.#stepsPerSecond > 0;
+        if (paced || this.#pendingLosses.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
           const healthy = await this.#flush(generation);
           if (!healthy) return;
           if (this.#stepsSinceEval >= this.#evalEvery() && this.#cursor < this.data.train.count) {
             if (!(await this.#evaluate(generation, false))) return;
           }
-          await yieldToEventLoop();
+          if (paced) await sleep(Math.max(0, 1000 / this.#stepsPerSecond - (performance.now() - stepStart)));
+          else await yieldToEventLoop();
           lastRead = performance.now();
         }
       }
@@ -546,8 +562,10 @@ export class TrainingSession {
       this.#runningAccSum += s;
       accMean = s / accValues.length;
     }
+    const weights = this.#options.reportWeights ? (await this.readWeights()).map((w) => Array.from(w)) : undefined;
     const elapsed = Math.max(1e-3, performance.now() - this.#windowStart);
     const progress: StepProgress = {
+      weights,
       step: this.#step,
       epoch: this.#epochsDone + this.#cursor / this.data.train.count,
       losses: lossValues,
@@ -722,6 +740,10 @@ function validateData(data: TrainingData): void {
   };
   check(data.train, 'training');
   if (data.validation) check(data.validation, 'validation');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function formatNumber(n: number): string {

@@ -51,6 +51,8 @@ export class TrainerState {
   step = $state(0);
   epoch = $state(0);
   trainAccuracy = $state<number | null>(null);
+  /** Latest weights, when the session was configured with `reportWeights` (tiny models). */
+  weights = $state.raw<number[][] | null>(null);
   /** The run the current histories belong to. */
   runId = $state(0);
   /** Bumped whenever the model's weights changed, so predictions can refresh. */
@@ -298,6 +300,7 @@ export class TrainerState {
     this.examplesPerSecond = last.examplesPerSecond;
     this.msPerStep = last.msPerStep;
     this.learningRate = last.learningRate;
+    if (last.weights) this.weights = last.weights;
     const acc = steps.findLast((p) => p.trainAccuracy !== undefined)?.trainAccuracy;
     if (acc !== undefined) this.trainAccuracy = acc;
     this.weightsVersion++;

@@ -189,6 +189,27 @@ export class TrainingHandler {
       return { pixels, labels, count: n };
     },
 
+    weights: async () => ({ values: await this.#requireSession().readWeights() }),
+
+    setWeights: async ({ values }) => {
+      const session = this.#requireSession();
+      await session.pause();
+      try {
+        session.writeWeights(values.map((v) => Float32Array.from(v)));
+      } catch (cause) {
+        throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'badRequest');
+      }
+      return { step: session.step };
+    },
+
+    setPace: async ({ stepsPerSecond }) => {
+      const session = this.#requireSession();
+      const rate = Number.isFinite(stepsPerSecond) ? Math.min(1000, Math.max(0, stepsPerSecond)) : 0;
+      session.stepsPerSecond = rate;
+      if (this.#sessionConfig) this.#sessionConfig.tuning.stepsPerSecond = rate;
+      return { stepsPerSecond: rate };
+    },
+
     switchBackend: async ({ backend }) => {
       // Keep what was learnt: read the weights (or, after a lost context, the last checkpoint).
       let weights: Float32Array[] | null = null;
@@ -241,6 +262,8 @@ export class TrainingHandler {
       evaluationsPerEpoch: config.tuning.evaluationsPerEpoch,
       evaluateTrainingSet: config.tuning.evaluateTrainingSet,
       reportPredictions: config.tuning.reportPredictions,
+      reportWeights: config.tuning.reportWeights,
+      stepsPerSecond: config.tuning.stepsPerSecond,
       resume: resume ?? undefined,
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),

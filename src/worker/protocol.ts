@@ -25,6 +25,10 @@ export interface SessionTuning {
   evaluationsPerEpoch?: number;
   evaluateTrainingSet?: boolean;
   reportPredictions?: boolean;
+  /** Send the weights with each progress report (tiny models only). */
+  reportWeights?: boolean;
+  /** Slow training to this many steps a second (0 = full speed). */
+  stepsPerSecond?: number;
   seed?: number;
 }
 
@@ -40,6 +44,9 @@ export interface Calls {
   setHyper: { request: { values: Record<string, unknown> }; reply: { messages: string[]; hyper: Hyperparams } };
   predict: { request: { x: Float32Array; count: number }; reply: { values: Float32Array } };
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
+  weights: { request: Record<string, never>; reply: { values: Float32Array[] } };
+  setWeights: { request: { values: Float32Array[] }; reply: { step: number } };
+  setPace: { request: { stepsPerSecond: number }; reply: { stepsPerSecond: number } };
   switchBackend: { request: { backend: BackendChoice }; reply: BackendInfo };
   memory: { request: Record<string, never>; reply: { numTensors: number; numBytes: number; backend: string } };
   dispose: { request: Record<string, never>; reply: { numTensors: number } };

@@ -60,33 +60,33 @@ export function watchForeignRequests(page: Page, baseUrl: string): string[] {
   return foreign;
 }
 
-/** Starts measuring the longest gap between animation frames on the page's main thread. */
+// The page-side scripts are strings, not functions: tsx (the bench) adds helper calls to
+// compiled functions that do not exist inside the page.
+const FRAME_MONITOR = `(() => {
+  const state = { count: 0, gaps: [] };
+  window.__frames = state;
+  let last = 0;
+  const tick = (now) => {
+    if (window.__frames !== state) return; // a newer monitor took over
+    if (last) { state.gaps.push(now - last); state.count++; }
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()`;
+
+const FRAME_REPORT = `(() => {
+  const gaps = window.__frames.gaps.slice().sort((a, b) => a - b);
+  return { max: gaps.at(-1) ?? 0, count: window.__frames.count, p99: gaps[Math.floor(gaps.length * 0.99)] ?? 0 };
+})()`;
+
+/** Starts measuring the gaps between animation frames on the page's main thread. */
 export async function startFrameMonitor(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: { max: number; count: number; gaps: number[] } };
-    w.__frames = { max: 0, count: 0, gaps: [] };
-    let last = performance.now();
-    const tick = (now: number) => {
-      const gap = now - last;
-      last = now;
-      w.__frames.count++;
-      w.__frames.gaps.push(gap);
-      if (gap > w.__frames.max) w.__frames.max = gap;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame((now) => {
-      last = now;
-      requestAnimationFrame(tick);
-    });
-  });
+  await page.evaluate(FRAME_MONITOR);
 }
 
 export async function readFrameMonitor(page: Page): Promise<{ max: number; count: number; p99: number }> {
-  return page.evaluate(() => {
-    const f = (window as unknown as { __frames: { max: number; count: number; gaps: number[] } }).__frames;
-    const sorted = f.gaps.slice().sort((a, b) => a - b);
-    return { max: f.max, count: f.count, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0 };
-  });
+  return (await page.evaluate(FRAME_REPORT)) as { max: number; count: number; p99: number };
 }
 
 export type { Browser, Page };
