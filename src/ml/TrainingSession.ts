@@ -40,6 +40,8 @@ export interface StepProgress {
   msPerStep: number;
   learningRate: number;
   gradientNorm?: number;
+  /** Share of ReLU units that output zero for every example of a probe batch, per layer (health view). */
+  deadRelu?: { layer: string; fraction: number }[];
   /** The model's weights after this report's last step (only with `reportWeights`, for tiny models). */
   weights?: number[][];
 }
@@ -66,6 +68,16 @@ export interface DivergenceReport {
   message: string;
   /** The step whose weights were restored. */
   restoredStep: number;
+}
+
+/** The last hidden layer's outputs and the output layer's weights (see `TrainingSession.hiddenActivations`). */
+export interface HiddenActivations {
+  /** count × units values, row-major. */
+  values: Float32Array;
+  units: number;
+  /** units × outputUnits, row-major. */
+  outputKernel: Float32Array;
+  outputBias: Float32Array;
 }
 
 export interface HyperChange {
@@ -103,6 +115,12 @@ export interface SessionOptions {
   reportWeights?: boolean;
   /** Slow training down to at most this many steps a second, so a learner can watch each step. */
   stepsPerSecond?: number;
+  /**
+   * Evaluate at most this often, in ms (0 = at every due point). Tiny toy sets end an epoch every
+   * few milliseconds; this keeps evaluations (and the page updates they cause) to a few a second.
+   * Pausing evaluates once more, so the last figures shown match the paused model.
+   */
+  evaluationIntervalMs?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
   resume?: { step: number; epochsDone: number };
 }
@@ -150,11 +168,18 @@ export class TrainingSession {
   #runningAccSum = 0;
 
   #firstLoss: number | null = null;
+  #bestFlushLoss = Infinity;
   #snapshot: tf.Tensor[] | null = null;
   #snapshotStep = 0;
+  #candidate: tf.Tensor[] | null = null;
+  #candidateStep = 0;
   #appliedLearningRate: number;
   #pendingChanges: Partial<Hyperparams> = {};
   #measureGradients = false;
+  #evaluationIntervalMs: number;
+  #lastEvaluationAt = -Infinity;
+  #health = false;
+  #lastHealth = 0;
 
   constructor(options: SessionOptions) {
     this.data = options.data;
@@ -172,6 +197,7 @@ export class TrainingSession {
       reportWeights: options.reportWeights ?? false,
     };
     this.#stepsPerSecond = options.stepsPerSecond ?? 0;
+    this.#evaluationIntervalMs = Math.max(0, options.evaluationIntervalMs ?? 0);
     validateData(options.data);
     this.#model = buildModel(this.#spec, this.data.inputShape, this.data.outputUnits, this.#seed);
     this.#applyDropout(this.#hyper.dropout);
@@ -209,9 +235,13 @@ export class TrainingSession {
   set stepsPerSecond(rate: number) {
     this.#stepsPerSecond = Number.isFinite(rate) && rate > 0 ? rate : 0;
   }
-  /** Whether each report carries the global gradient norm (costs a little per step). */
-  set measureGradients(on: boolean) {
+  /** The health view: gradient norm with every report, dead ReLUs about once a second. */
+  set health(on: boolean) {
+    this.#health = on;
     this.#measureGradients = on;
+  }
+  get health(): boolean {
+    return this.#health;
   }
 
   /** Trains until the epoch target is met, or until pause / reset / dispose. */
@@ -235,11 +265,11 @@ export class TrainingSession {
   async trainOneStep(): Promise<void> {
     if (this.#state === 'running' || this.#state === 'disposed') return;
     const generation = ++this.#generation;
-    if (this.#cursor >= this.data.train.count) await this.#endEpoch(generation);
+    if (this.#cursor >= this.data.train.count) await this.#endEpoch(generation, false);
     this.#trainBatch();
-    await this.#flush(generation);
-    if (this.#stepsSinceEval >= this.#evalEvery()) await this.#evaluate(generation, false);
-    if (this.#state !== 'diverged') this.#setState('paused');
+    if (!(await this.#flush(generation))) return;
+    if (this.#stepsSinceEval >= this.#evalEvery() && !(await this.#evaluate(generation, false))) return;
+    this.#setState('paused');
   }
 
   /** Fresh weights, fresh optimizer, step 0: the same start as a new session with the same seed. */
@@ -247,7 +277,7 @@ export class TrainingSession {
     await this.pause();
     this.#generation++;
     this.#disposePending();
-    this.#disposeSnapshot();
+    this.#disposeCheckpoints();
     this.#model.dispose();
     disposeOptimizer(this.#optimizer);
     this.#model = buildModel(this.#spec, this.data.inputShape, this.data.outputUnits, this.#seed);
@@ -256,6 +286,7 @@ export class TrainingSession {
     this.#epochsDone = 0;
     this.#targetEpochs = 0;
     this.#firstLoss = null;
+    this.#bestFlushLoss = Infinity;
     this.#random = createRng(this.#seed);
     this.#appliedLearningRate = this.#currentLearningRate();
     this.#optimizer = createOptimizer(this.#hyper.optimizer as OptimizerName, this.#appliedLearningRate);
@@ -283,6 +314,60 @@ export class TrainingSession {
     return values;
   }
 
+  /**
+   * For each ReLU layer, the share of its units that stay at zero for every example of a probe
+   * batch: "dead" units that no longer learn.
+   */
+  async deadReluFractions(probeSize = 64): Promise<{ layer: string; fraction: number }[]> {
+    this.#assertAlive();
+    const set = this.data.validation ?? this.data.train;
+    const n = Math.min(probeSize, set.count);
+    const exampleSize = this.data.inputShape.reduce((a, b) => a * b, 1);
+    const names: string[] = [];
+    const fractions = tf.tidy(() => {
+      let x: tf.Tensor = tf.tensor(set.x.subarray(0, n * exampleSize), [n, ...this.data.inputShape]);
+      const parts: tf.Tensor[] = [];
+      this.#model.layers.forEach((layer, i) => {
+        x = layer.apply(x) as tf.Tensor;
+        const config = layer.getConfig() as { activation?: string };
+        if (config.activation === 'relu') {
+          names.push(`${i + 1}: ${layer.getClassName()}`);
+          const alive = tf.cast(tf.any(tf.greater(tf.reshape(x, [n, -1]), 0), 0), 'float32');
+          parts.push(tf.sub(1, tf.mean(alive)));
+        }
+      });
+      return parts.length ? tf.stack(parts) : tf.zeros([0]);
+    });
+    const values = await fractions.data();
+    fractions.dispose();
+    return names.map((layer, i) => ({ layer, fraction: values[i] }));
+  }
+
+  /**
+   * What the last hidden layer outputs for `count` examples (count × units, row-major), with the
+   * output layer's kernel (units × outputUnits) and bias, so that output = values · kernel + bias:
+   * a page can draw how each hidden unit adds to the result. Null when there is no hidden layer.
+   */
+  async hiddenActivations(x: Float32Array, count: number): Promise<HiddenActivations | null> {
+    this.#assertAlive();
+    const layers = this.#model.layers;
+    if (layers.length < 2) return null;
+    const hidden = tf.tidy(() => {
+      let h: tf.Tensor = tf.tensor(x, [count, ...this.data.inputShape]);
+      for (const layer of layers.slice(0, -1)) h = layer.apply(h) as tf.Tensor;
+      return tf.reshape(h, [count, -1]);
+    });
+    // The output layer's variables themselves (read, not copied): nothing to dispose.
+    const [kernel, bias] = layers[layers.length - 1].getWeights();
+    try {
+      const [values, outputKernel, outputBias] = await Promise.all([hidden.data(), kernel.data(), bias.data()]);
+      // Copies: on the cpu backend data() hands out the variables' own storage, and a worker may transfer the reply.
+      return { values: values as Float32Array, units: hidden.shape[1]!, outputKernel: Float32Array.from(outputKernel), outputBias: Float32Array.from(outputBias) };
+    } finally {
+      hidden.dispose();
+    }
+  }
+
   /** Current weights as plain arrays (a checkpoint that survives a lost GPU). */
   async readWeights(): Promise<Float32Array[]> {
     return Promise.all(this.#model.getWeights().map(async (w) => (await w.data()) as Float32Array));
@@ -303,7 +388,7 @@ export class TrainingSession {
     await this.pause();
     this.#generation++;
     this.#disposePending();
-    this.#disposeSnapshot();
+    this.#disposeCheckpoints();
     this.#model.dispose();
     disposeOptimizer(this.#optimizer);
     this.#setState('disposed');
@@ -327,7 +412,7 @@ export class TrainingSession {
         if (paced || this.#pendingLosses.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
           const healthy = await this.#flush(generation);
           if (!healthy) return;
-          if (this.#stepsSinceEval >= this.#evalEvery() && this.#cursor < this.data.train.count) {
+          if (this.#stepsSinceEval >= this.#evalEvery() && this.#cursor < this.data.train.count && this.#evaluationDue(false)) {
             if (!(await this.#evaluate(generation, false))) return;
           }
           if (paced) await sleep(Math.max(0, 1000 / this.#stepsPerSecond - (performance.now() - stepStart)));
@@ -338,6 +423,7 @@ export class TrainingSession {
       // Stopped by pause(): report what was trained so far.
       if (this.#state === 'running') {
         await this.#flush(this.#generation);
+        if (this.#state === 'running' && this.#evaluationIntervalMs > 0 && this.#stepsSinceEval > 0) await this.#evaluate(this.#generation, false);
         if (this.#state === 'running') this.#setState('paused');
       }
     } catch (cause) {
@@ -349,12 +435,13 @@ export class TrainingSession {
   }
 
   /** Ends an epoch: report, evaluate, reshuffle. Returns true when the epoch target is met. */
-  async #endEpoch(generation: number): Promise<boolean> {
+  async #endEpoch(generation: number, mayFinish = true): Promise<boolean> {
     if (!(await this.#flush(generation))) return true;
     this.#epochsDone++;
     this.#startEpoch();
-    if (!(await this.#evaluate(generation, true))) return true;
-    if (this.#epochsDone >= this.#targetEpochs) {
+    const final = this.#epochsDone >= this.#targetEpochs;
+    if (this.#evaluationDue(final) && !(await this.#evaluate(generation, true))) return true;
+    if (final) {
       this.#setState('done');
       return true;
     }
@@ -365,6 +452,11 @@ export class TrainingSession {
     for (let i = 0; i < this.#order.length; i++) this.#order[i] = i;
     shuffleInPlace(this.#order, this.#random);
     this.#cursor = 0;
+  }
+
+  /** With `evaluationIntervalMs`, skips evaluations that come too soon after the last one (never the final one). */
+  #evaluationDue(final: boolean): boolean {
+    return final || this.#evaluationIntervalMs <= 0 || performance.now() - this.#lastEvaluationAt >= this.#evaluationIntervalMs;
   }
 
   #evalEvery(): number {
@@ -524,7 +616,7 @@ export class TrainingSession {
 
   /** Reads the kept batch losses back in one go, checks them, and reports. False when training diverged. */
   async #flush(generation: number): Promise<boolean> {
-    if (this.#pendingLosses.length === 0) return this.#state !== 'diverged';
+    if (this.#pendingLosses.length === 0) return true;
     const losses = this.#pendingLosses;
     const accuracies = this.#pendingAccuracies;
     const gradNorm = this.#pendingGradNorm;
@@ -551,7 +643,10 @@ export class TrainingSession {
       this.#recoverFromDivergence(bad.index, bad.reason, lossValues[bad.index], firstStep);
       return false;
     }
-    this.#takeSnapshot();
+    // Only a calm state is worth going back to: not one where the loss is already climbing.
+    const mean = lossValues.reduce((a, b) => a + b, 0) / lossValues.length;
+    this.#bestFlushLoss = Math.min(this.#bestFlushLoss, mean);
+    if (mean <= 3 * this.#bestFlushLoss) this.#takeSnapshot();
 
     for (const l of lossValues) this.#runningLossSum += l;
     this.#runningLossCount += lossValues.length;
@@ -563,9 +658,15 @@ export class TrainingSession {
       accMean = s / accValues.length;
     }
     const weights = this.#options.reportWeights ? (await this.readWeights()).map((w) => Array.from(w)) : undefined;
+    let deadRelu: StepProgress['deadRelu'];
+    if (this.#health && performance.now() - this.#lastHealth > 1000) {
+      this.#lastHealth = performance.now();
+      deadRelu = await this.deadReluFractions();
+    }
     const elapsed = Math.max(1e-3, performance.now() - this.#windowStart);
     const progress: StepProgress = {
       weights,
+      deadRelu,
       step: this.#step,
       epoch: this.#epochsDone + this.#cursor / this.data.train.count,
       losses: lossValues,
@@ -592,11 +693,19 @@ export class TrainingSession {
     return null;
   }
 
+  /**
+   * A step's loss is measured before its update, so the weights after a healthy report are not
+   * yet proven: they become the restore point only when the next report is healthy too.
+   */
   #takeSnapshot(): void {
     const fresh = this.#model.getWeights().map((w) => tf.keep(w.clone()));
-    this.#disposeSnapshot();
-    this.#snapshot = fresh;
-    this.#snapshotStep = this.#step;
+    if (this.#candidate) {
+      this.#disposeSnapshot();
+      this.#snapshot = this.#candidate;
+      this.#snapshotStep = this.#candidateStep;
+    }
+    this.#candidate = fresh;
+    this.#candidateStep = this.#step;
   }
 
   #recoverFromDivergence(index: number, reason: 'nonFinite' | 'runaway', loss: number, firstStep: number): void {
@@ -611,6 +720,8 @@ export class TrainingSession {
       this.#applyDropout(this.#hyper.dropout);
     }
     this.#step = restoredStep;
+    if (this.#candidate) tf.dispose(this.#candidate);
+    this.#candidate = null;
     // The optimizer's moments may be poisoned too: start a clean one.
     disposeOptimizer(this.#optimizer);
     this.#optimizer = createOptimizer(this.#hyper.optimizer as OptimizerName, this.#appliedLearningRate);
@@ -633,6 +744,7 @@ export class TrainingSession {
 
   async #evaluate(generation: number, endOfEpoch: boolean): Promise<boolean> {
     this.#stepsSinceEval = 0;
+    this.#lastEvaluationAt = performance.now();
     const evaluation: Evaluation = {
       step: this.#step,
       epoch: this.#epochsDone + (endOfEpoch ? 0 : this.#cursor / this.data.train.count),
@@ -717,6 +829,12 @@ export class TrainingSession {
   #disposeSnapshot(): void {
     if (this.#snapshot) tf.dispose(this.#snapshot);
     this.#snapshot = null;
+  }
+
+  #disposeCheckpoints(): void {
+    this.#disposeSnapshot();
+    if (this.#candidate) tf.dispose(this.#candidate);
+    this.#candidate = null;
   }
 
   #setState(state: SessionState): void {

@@ -3,7 +3,9 @@ import { TrainingSession, type TrainingData } from '../ml/TrainingSession';
 import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
 import { describeModel } from '../ml/modelSpec';
 import { checkValues } from '../ml/schema';
-import { TRAINING_SCHEMA, type Hyperparams } from '../ml/hyperparams';
+import { TRAINING_SCHEMA, type Hyperparams, type OptimizerName } from '../ml/hyperparams';
+import { findLearningRate } from '../ml/lrFinder';
+import { yieldToEventLoop } from '../ml/yieldToEventLoop';
 import {
   WorkerError,
   type BackendChoice,
@@ -44,6 +46,7 @@ export class TrainingHandler {
   /** Weights copied off the device after each evaluation: what survives a lost GPU context. */
   #checkpoint: Float32Array[] | null = null;
   #contextLost = false;
+  #health = false;
 
   constructor(post: Post, env: HandlerEnvironment) {
     this.#post = post;
@@ -175,6 +178,14 @@ export class TrainingHandler {
       return { values: await session.predict(x, count) };
     },
 
+    hiddenActivations: async ({ x, count }) => {
+      const session = this.#requireSession();
+      if (!(x instanceof Float32Array) || count < 1 || x.length !== count * this.#exampleSize()) {
+        throw new WorkerError('The input to hiddenActivations has the wrong size.', 'badRequest');
+      }
+      return session.hiddenActivations(x, count);
+    },
+
     validationImages: async ({ limit }) => {
       if (!this.#mnist || !this.#validationIndices) throw new WorkerError('The digits are not loaded.', 'noData');
       const n = Math.min(limit, this.#validationIndices.length);
@@ -187,6 +198,38 @@ export class TrainingHandler {
         labels[k] = this.#mnist.labels[i];
       }
       return { pixels, labels, count: n };
+    },
+
+    setHealth: async ({ on }) => {
+      const session = this.#requireSession();
+      this.#health = Boolean(on);
+      session.health = this.#health;
+      return { on: session.health };
+    },
+
+    findLearningRate: async ({ steps, minLr, maxLr }) => {
+      const session = this.#requireSession();
+      const config = this.#sessionConfig!;
+      await session.pause();
+      const hyper = session.hyperparams;
+      const clamp = (v: number | undefined, lo: number, hi: number, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d);
+      const low = clamp(minLr, 1e-8, 1, 1e-6);
+      const high = clamp(maxLr, low * 10, 100, 1);
+      const runId = this.#runId;
+      return findLearningRate({
+        spec: config.spec,
+        data: this.#data!,
+        optimizer: hyper.optimizer as OptimizerName,
+        batchSize: hyper.batchSize,
+        weights: await session.readWeights(),
+        steps: Math.round(clamp(steps, 20, 500, 150)),
+        minLr: low,
+        maxLr: high,
+        onProgress: async (done, total) => {
+          if (done % 10 === 0) this.#emit({ kind: 'lrFinder', done, total }, runId);
+          await yieldToEventLoop();
+        },
+      });
     },
 
     weights: async () => ({ values: await this.#requireSession().readWeights() }),
@@ -264,6 +307,7 @@ export class TrainingHandler {
       reportPredictions: config.tuning.reportPredictions,
       reportWeights: config.tuning.reportWeights,
       stepsPerSecond: config.tuning.stepsPerSecond,
+      evaluationIntervalMs: config.tuning.evaluationIntervalMs,
       resume: resume ?? undefined,
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),
@@ -277,6 +321,7 @@ export class TrainingHandler {
         onError: (error) => emit({ kind: 'error', message: `Training stopped: ${error.message}`, code: 'training' }),
       },
     });
+    session.health = this.#health;
     this.#session = session;
   }
 

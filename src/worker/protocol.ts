@@ -3,7 +3,9 @@
 // structured error replies; progress flows back as events tagged with the run they belong to.
 import type { Hyperparams } from '../ml/hyperparams';
 import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
+import type { LrFinderResult } from '../ml/lrFinder';
 import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/TrainingSession';
+import type { HiddenActivations } from '../ml/TrainingSession';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -29,6 +31,8 @@ export interface SessionTuning {
   reportWeights?: boolean;
   /** Slow training to this many steps a second (0 = full speed). */
   stepsPerSecond?: number;
+  /** Evaluate at most this often (tiny toy sets finish an epoch every few ms). */
+  evaluationIntervalMs?: number;
   seed?: number;
 }
 
@@ -43,7 +47,11 @@ export interface Calls {
   reset: { request: Record<string, never>; reply: { runId: number } };
   setHyper: { request: { values: Record<string, unknown> }; reply: { messages: string[]; hyper: Hyperparams } };
   predict: { request: { x: Float32Array; count: number }; reply: { values: Float32Array } };
+  /** The last hidden layer's outputs and the output layer's weights (null without a hidden layer). */
+  hiddenActivations: { request: { x: Float32Array; count: number }; reply: HiddenActivations | null };
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
+  setHealth: { request: { on: boolean }; reply: { on: boolean } };
+  findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
   weights: { request: Record<string, never>; reply: { values: Float32Array[] } };
   setWeights: { request: { values: Float32Array[] }; reply: { step: number } };
   setPace: { request: { stepsPerSecond: number }; reply: { stepsPerSecond: number } };
@@ -66,6 +74,7 @@ export type SessionEvent =
   | { kind: 'evaluate'; evaluation: Evaluation }
   | { kind: 'diverged'; report: DivergenceReport }
   | { kind: 'hyperChange'; change: HyperChange }
+  | { kind: 'lrFinder'; done: number; total: number }
   | { kind: 'error'; message: string; code: 'training' | 'contextLost' };
 
 export type WorkerMessage =

@@ -1,0 +1,142 @@
+import type { LayerSpec, ModelSpec } from './modelSpec';
+import type { Hyperparams } from './hyperparams';
+import type { LossKind } from './TrainingSession';
+
+export interface CodeSetup {
+  spec: ModelSpec;
+  inputShape: number[];
+  outputUnits: number;
+  loss: LossKind;
+  hyper: Hyperparams;
+  /** What the data is, for the comment on `loadData`. */
+  dataDescription: string;
+}
+
+const OPTIMIZER_CODE: Record<string, (lr: string) => string> = {
+  sgd: (lr) => `tf.train.sgd(${lr})`,
+  momentum: (lr) => `tf.train.momentum(${lr}, 0.9)`,
+  adam: (lr) => `tf.train.adam(${lr})`,
+  rmsprop: (lr) => `tf.train.rmsprop(${lr})`,
+};
+
+function num(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(+n.toPrecision(6));
+}
+
+function layerCode(layer: LayerSpec, first: string, regularizer: string): string {
+  switch (layer.type) {
+    case 'dense':
+      return `tf.layers.dense({ ${first}units: ${layer.units}, activation: '${layer.activation}'${regularizer} })`;
+    case 'conv2d':
+      return `tf.layers.conv2d({ ${first}filters: ${layer.filters}, kernelSize: ${layer.kernelSize}, activation: '${layer.activation}', padding: '${layer.padding}'${regularizer} })`;
+    case 'maxPool2d':
+      return `tf.layers.maxPooling2d({ ${first}poolSize: ${layer.poolSize}, strides: ${layer.poolSize} })`;
+    case 'flatten':
+      return `tf.layers.flatten({ ${first.replace(/, $/, '')} })`.replace('({  })', '()');
+    case 'dropout':
+      return `tf.layers.dropout({ ${first}rate: ${num(layer.rate)} })`;
+  }
+}
+
+/**
+ * Runnable TensorFlow.js code that builds and trains the current setup: the model, optimizer,
+ * loss, batch size, epochs and learning-rate schedule. `buildModel()` is self-contained so the
+ * tests can run it and compare parameter counts with the trainer's model.
+ */
+export function generateCode(setup: CodeSetup): string {
+  const { spec, inputShape, outputUnits, loss, hyper } = setup;
+  const reg =
+    hyper.l1 > 0 || hyper.l2 > 0
+      ? `, kernelRegularizer: tf.regularizers.${hyper.l1 > 0 && hyper.l2 > 0 ? `l1l2({ l1: ${num(hyper.l1)}, l2: ${num(hyper.l2)} })` : hyper.l2 > 0 ? `l2({ l2: ${num(hyper.l2)} })` : `l1({ l1: ${num(hyper.l1)} })`}`
+      : '';
+  const layers: string[] = [];
+  spec.layers.forEach((layer, i) => {
+    const first = i === 0 ? `inputShape: [${inputShape.join(', ')}], ` : '';
+    const weighted = layer.type === 'dense' || layer.type === 'conv2d';
+    const withDropout = layer.type === 'dropout' && hyper.dropout > 0 ? { ...layer, rate: hyper.dropout } : layer;
+    layers.push(`  model.add(${layerCode(withDropout, first, weighted ? reg : '')});`);
+  });
+  const headFirst = spec.layers.length === 0 ? `inputShape: [${inputShape.join(', ')}], ` : '';
+  const headActivation = loss === 'softmaxCrossEntropy' ? 'softmax' : loss === 'sigmoidCrossEntropy' ? 'sigmoid' : 'linear';
+  layers.push(`  model.add(tf.layers.dense({ ${headFirst}units: ${outputUnits}, activation: '${headActivation}'${reg} }));`);
+  const lossName = loss === 'softmaxCrossEntropy' ? 'categoricalCrossentropy' : loss === 'sigmoidCrossEntropy' ? 'binaryCrossentropy' : 'meanSquaredError';
+  const metrics = loss === 'meanSquaredError' ? '' : `, metrics: ['accuracy']`;
+  const lr = num(hyper.learningRate);
+  const epochs = hyper.epochs > 0 ? hyper.epochs : 10;
+
+  let schedule = '';
+  let scheduleCallback = '';
+  if (hyper.schedule === 'stepDecay') {
+    schedule = `
+// Step decay: halve the learning rate after every epoch.
+function learningRateAt(epoch) {
+  return ${lr} * Math.pow(0.5, epoch);
+}
+`;
+  } else if (hyper.schedule === 'oneCycle') {
+    schedule = `
+// One-cycle: warm up from lr/25 to lr over the first 30 % of the batches, then cosine down.
+function learningRateAt(step, totalSteps) {
+  const t = Math.min(1, step / totalSteps);
+  const max = ${lr}, start = max / 25, end = max / 25e4;
+  if (t < 0.3) return start + (max - start) * (0.5 - 0.5 * Math.cos((Math.PI * t) / 0.3));
+  return end + (max - end) * (0.5 + 0.5 * Math.cos((Math.PI * (t - 0.3)) / 0.7));
+}
+`;
+  }
+  if (hyper.schedule !== 'constant') {
+    const setLr =
+      hyper.optimizer === 'sgd' || hyper.optimizer === 'momentum'
+        ? 'optimizer.setLearningRate(lr)'
+        : 'optimizer.learningRate = lr; // Adam and RMSProp read this field at every step';
+    scheduleCallback =
+      hyper.schedule === 'stepDecay'
+        ? `
+    onEpochBegin: (epoch) => {
+      const lr = learningRateAt(epoch);
+      ${setLr};
+    },`
+        : `
+    onBatchBegin: (batch) => {
+      const lr = learningRateAt(step++, totalSteps);
+      ${setLr};
+    },`;
+  }
+
+  return `// Gradient Lab: the current setup as plain TensorFlow.js.
+// Run it in a page or with Node (npm install @tensorflow/tfjs).
+import * as tf from '@tensorflow/tfjs';
+
+export function buildModel() {
+  const model = tf.sequential();
+${layers.join('\n')}
+  return model;
+}
+${schedule}
+/**
+ * xs: a tensor of shape [examples, ${inputShape.join(', ')}]; ys: ${
+    loss === 'softmaxCrossEntropy' ? `one-hot labels [examples, ${outputUnits}]` : `targets [examples, ${outputUnits}]`
+  }.
+ * ${setup.dataDescription}
+ */
+export async function train(xs, ys) {
+  const model = buildModel();
+  const optimizer = ${OPTIMIZER_CODE[hyper.optimizer](lr)};
+  model.compile({ optimizer, loss: '${lossName}'${metrics} });
+  const batchSize = ${hyper.batchSize};
+  const epochs = ${epochs};${hyper.schedule === 'oneCycle' ? `
+  const totalSteps = Math.ceil((xs.shape[0] * 0.8) / batchSize) * epochs;
+  let step = 0;` : ''}
+  await model.fit(xs, ys, {
+    batchSize,
+    epochs,
+    validationSplit: 0.2,
+    shuffle: true,
+    callbacks: {${scheduleCallback}
+      onEpochEnd: (epoch, logs) => console.log(\`epoch \${epoch + 1}\`, logs),
+    },
+  });
+  return model;
+}
+`;
+}
