@@ -403,7 +403,8 @@ export class TrainingSession {
         if (this.#cursor >= this.data.train.count) {
           const finished = await this.#endEpoch(generation);
           if (finished || generation !== this.#generation) break;
-          lastRead = performance.now();
+          // lastRead is not reset here: on the cpu backend reads resolve as microtasks, so with
+          // fewer than readEvery steps an epoch only the time check below yields to the event loop.
         }
         const stepStart = performance.now();
         this.#trainBatch();

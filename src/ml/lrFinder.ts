@@ -122,5 +122,14 @@ export function steepestDescent(learningRates: number[], losses: number[]): numb
       best = i - Math.floor(window / 2);
     }
   }
+  // No clear fall (a flat curve): a tenth of the rate at the lowest loss is the usual safe pick.
+  if (bestSlope >= 0) {
+    const target = learningRates[minIndex] / 10;
+    let closest = 0;
+    learningRates.forEach((lr, i) => {
+      if (Math.abs(Math.log(lr / target)) < Math.abs(Math.log(learningRates[closest] / target))) closest = i;
+    });
+    return closest;
+  }
   return best;
 }

@@ -12,6 +12,14 @@ export interface LossPoint {
   loss: number;
 }
 
+export interface PastRun {
+  id: number;
+  label: string;
+  hyper: Hyperparams;
+  evaluations: Evaluation[];
+  batchLosses: LossPoint[];
+}
+
 export interface Marker {
   step: number;
   epoch: number;
@@ -51,6 +59,13 @@ export class TrainerState {
   step = $state(0);
   epoch = $state(0);
   trainAccuracy = $state<number | null>(null);
+  /** Learning rate against step, for the schedule plot. */
+  learningRates = $state.raw<{ step: number; lr: number }[]>([]);
+  gradientNorm = $state<number | null>(null);
+  deadRelu = $state.raw<{ layer: string; fraction: number }[]>([]);
+  /** Finished or replaced runs of this session, newest last (kept for overlays). */
+  runs = $state.raw<PastRun[]>([]);
+  lrFinderProgress = $state<number | null>(null);
   /** Latest weights, when the session was configured with `reportWeights` (tiny models). */
   weights = $state.raw<number[][] | null>(null);
   /** The run the current histories belong to. */
@@ -65,6 +80,10 @@ export class TrainerState {
   #spec: ModelSpec | null = null;
   #tuning: SessionTuning = {};
   #maxPoints: number;
+  #nextRunNumber = 1;
+  #currentRunLabel: string | null = null;
+  /** Names a run for the history (the widget knows the model's name). */
+  runLabel: (() => string) | null = null;
   #uiIntervalMs: number;
   #pendingSteps: StepProgress[] = [];
   #pendingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -212,7 +231,16 @@ export class TrainerState {
     this.message = error instanceof Error ? error.message : String(error);
   }
 
+  /** Keeps the run being replaced, so the learner can compare it with the next ones. */
+  #archiveRun(): void {
+    if (this.batchLosses.length === 0 || !this.hyper) return;
+    const label = this.#currentRunLabel ?? `run ${this.#nextRunNumber}`;
+    this.runs = [...this.runs, { id: this.#nextRunNumber++, label, hyper: this.hyper, evaluations: this.evaluations, batchLosses: this.batchLosses }].slice(-20);
+  }
+
   #clearHistory(runId: number): void {
+    this.#archiveRun();
+    this.#currentRunLabel = this.runLabel?.() ?? null;
     if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
     this.#pendingTimer = null;
     this.#pendingSteps = [];
@@ -225,6 +253,15 @@ export class TrainerState {
     this.epoch = 0;
     this.trainAccuracy = null;
     this.examplesPerSecond = 0;
+    this.learningRates = [];
+    this.gradientNorm = null;
+    this.deadRelu = [];
+  }
+
+  /** The current run as a PastRun (for overlays that include it). */
+  get currentRun(): PastRun | null {
+    if (!this.hyper || this.batchLosses.length === 0) return null;
+    return { id: 0, label: `${this.#currentRunLabel ?? 'current run'} (now)`, hyper: this.hyper, evaluations: this.evaluations, batchLosses: this.batchLosses };
   }
 
   #closeClient(): void {
@@ -266,6 +303,9 @@ export class TrainerState {
         this.markers = [...this.markers, { step: event.change.step, epoch: this.epoch, label }];
         break;
       }
+      case 'lrFinder':
+        this.lrFinderProgress = event.done / event.total;
+        break;
       case 'error':
         this.#applySteps();
         this.message = event.message;
@@ -301,6 +341,11 @@ export class TrainerState {
     this.msPerStep = last.msPerStep;
     this.learningRate = last.learningRate;
     if (last.weights) this.weights = last.weights;
+    this.learningRates = [...this.learningRates, ...steps.map((p) => ({ step: p.step, lr: p.learningRate }))].slice(-2000);
+    const norm = steps.findLast((p) => p.gradientNorm !== undefined)?.gradientNorm;
+    if (norm !== undefined) this.gradientNorm = norm;
+    const dead = steps.findLast((p) => p.deadRelu !== undefined)?.deadRelu;
+    if (dead) this.deadRelu = dead;
     const acc = steps.findLast((p) => p.trainAccuracy !== undefined)?.trainAccuracy;
     if (acc !== undefined) this.trainAccuracy = acc;
     this.weightsVersion++;

@@ -157,9 +157,9 @@ export class TrainingHandler {
 
     reset: async () => {
       const session = this.#requireSession();
-      this.#runId++;
       this.#checkpoint = null;
-      await session.reset();
+      await session.reset(); // its last reports (pause's flush) still belong to the old run
+      this.#runId++; // from here on the same session reports under the new run id
       return { runId: this.#runId };
     },
 
@@ -221,7 +221,8 @@ export class TrainingHandler {
         data: this.#data!,
         optimizer: hyper.optimizer as OptimizerName,
         batchSize: hyper.batchSize,
-        weights: await session.readWeights(),
+        // Fresh weights, like a new run: a trained model's curve is flat until it explodes.
+        seed: config.tuning.seed,
         steps: Math.round(clamp(steps, 20, 500, 150)),
         minLr: low,
         maxLr: high,
@@ -296,7 +297,8 @@ export class TrainingHandler {
     const config = this.#sessionConfig!;
     const runId = ++this.#runId;
     this.#checkpoint = null;
-    const emit = (event: SessionEvent) => this.#emit(event, runId);
+    // The current session reports under the current run (a reset starts a new one); a replaced one under its own.
+    const emit = (event: SessionEvent) => this.#emit(event, this.#session === session ? this.#runId : runId);
     const session = new TrainingSession({
       spec: config.spec,
       data: this.#data!,
