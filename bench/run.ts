@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { startApp, type App, type Page } from '../tests/e2e/harness';
 import { lessonTimeToAccuracy } from './lessonRun';
 
-type Bench = { throughput: Function; autoBackend: Function };
+type Bench = { throughput: Function; autoBackend: Function; healthCost: Function; liveChangeLatency: Function };
 
 async function openBenchPage(app: App): Promise<Page> {
   const page = await app.browser.newPage();
@@ -40,6 +40,14 @@ async function main(): Promise<void> {
       }
     }
     results.throughput = runs;
+
+    const health = await page.evaluate(() => (window as unknown as { gradientLabBench: Bench }).gradientLabBench.healthCost('cnn', 3, 3));
+    console.log(`health view cost (CNN, auto backend): ${Math.round(health.off)} examples/s hidden vs ${Math.round(health.on)} shown → ${health.costPercent.toFixed(1)} % slower (target ≤ 5 %)`);
+    results.healthView = health;
+    const latency = await page.evaluate(() => (window as unknown as { gradientLabBench: Bench }).gradientLabBench.liveChangeLatency('cnn', 10));
+    const sortedMs = latency.ms.slice().sort((a: number, b: number) => a - b);
+    console.log(`live change: learning rate applied ${Math.max(...latency.stepsLate)} step(s) after the request at worst (target ≤ 1), median ${sortedMs[Math.floor(sortedMs.length / 2)].toFixed(0)} ms from the control to the step that uses it`);
+    results.liveChange = latency;
     await page.close();
 
     const lesson = await lessonTimeToAccuracy(app, 0.97);

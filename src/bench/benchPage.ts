@@ -52,6 +52,76 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
   }
 }
 
+async function startTraining(model: MnistPreset): Promise<TrainingClient> {
+  const client = new TrainingClient();
+  await client.call('init', { backend: 'auto' }, { timeoutMs: 120_000 });
+  await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
+  await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 }, tuning: { evaluationsPerEpoch: 1 } });
+  await client.call('train', {});
+  return client;
+}
+
+/** Throughput with the health view's measurements off and on, alternating windows to cancel drift. */
+async function healthCost(model: MnistPreset, windowSeconds: number, rounds: number): Promise<{ off: number; on: number; costPercent: number }> {
+  const client = await startTraining(model);
+  try {
+    let current: number[] = [];
+    client.onEvent((e) => {
+      if (e.kind === 'step') current.push(e.progress.examplesPerSecond);
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      for (const state of [false, true]) {
+        await client.call('setHealth', { on: state });
+        // Poll memory once a second, as the health panel does.
+        const poll = state ? setInterval(() => void client.call('memory', {}), 1000) : null;
+        await new Promise((r) => setTimeout(r, 500));
+        current = [];
+        await new Promise((r) => setTimeout(r, windowSeconds * 1000));
+        if (poll) clearInterval(poll);
+        (state ? on : off).push(median(current));
+      }
+    }
+    const offRate = median(off);
+    const onRate = median(on);
+    return { off: offRate, on: onRate, costPercent: ((offRate - onRate) / offRate) * 100 };
+  } finally {
+    client.terminate();
+  }
+}
+
+/** From a learning-rate change sent while training to the step that first uses it. */
+async function liveChangeLatency(model: MnistPreset, trials: number): Promise<{ ms: number[]; stepsLate: number[] }> {
+  const client = await startTraining(model);
+  try {
+    let change: { step: number; at: number } | null = null;
+    client.onEvent((e) => {
+      if (e.kind === 'hyperChange') change = { step: e.change.step, at: performance.now() };
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const ms: number[] = [];
+    const stepsLate: number[] = [];
+    for (let i = 0; i < trials; i++) {
+      change = null;
+      const sent = performance.now();
+      const reply = await client.call('setHyper', { values: { learningRate: i % 2 ? 0.005 : 0.004 } });
+      // The step count when the worker took the request: the change must apply at that very step.
+      const sentAtStep = reply.step;
+      while (!change) await new Promise((r) => setTimeout(r, 5));
+      const c = change as { step: number; at: number };
+      ms.push(c.at - sent);
+      // Steps trained after the request arrived but before the change applied (0 = the very next step).
+      stepsLate.push(Math.max(0, c.step - sentAtStep));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return { ms, stepsLate };
+  } finally {
+    client.terminate();
+  }
+}
+
 async function autoBackend(): Promise<{ name: string; reason: string; renderer?: string }> {
   const client = new TrainingClient();
   try {
@@ -62,4 +132,4 @@ async function autoBackend(): Promise<{ name: string; reason: string; renderer?:
   }
 }
 
-Object.assign(window, { gradientLabBench: { throughput, autoBackend } });
+Object.assign(window, { gradientLabBench: { throughput, autoBackend, healthCost, liveChangeLatency } });

@@ -417,9 +417,11 @@ export class TrainingSession {
             if (!(await this.#evaluate(generation, false))) return;
           }
           if (paced) await sleep(Math.max(0, 1000 / this.#stepsPerSecond - (performance.now() - stepStart)));
-          else await yieldToEventLoop();
           lastRead = performance.now();
         }
+        // Let queued requests (a new learning rate, pause) in after every step, so a change takes
+        // effect at the very next step. A MessageChannel hop costs microseconds.
+        await yieldToEventLoop();
       }
       // Stopped by pause(): report what was trained so far.
       if (this.#state === 'running') {

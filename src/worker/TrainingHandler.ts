@@ -167,7 +167,7 @@ export class TrainingHandler {
       const session = this.#requireSession();
       const messages = session.setHyperparams(values);
       if (this.#sessionConfig) this.#sessionConfig.hyper = session.hyperparams;
-      return { messages, hyper: session.hyperparams };
+      return { messages, hyper: session.hyperparams, step: session.step };
     },
 
     predict: async ({ x, count }) => {
@@ -298,8 +298,8 @@ export class TrainingHandler {
     const runId = ++this.#runId;
     this.#checkpoint = null;
     // The current session reports under the current run (a reset starts a new one); a replaced one under its own.
-    const emit = (event: SessionEvent) => this.#emit(event, this.#session === session ? this.#runId : runId);
-    const session = new TrainingSession({
+    const emit = (event: SessionEvent): void => this.#emit(event, this.#session === session ? this.#runId : runId);
+    const session: TrainingSession = new TrainingSession({
       spec: config.spec,
       data: this.#data!,
       hyper: config.hyper,

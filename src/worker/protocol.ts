@@ -45,7 +45,7 @@ export interface Calls {
   pause: { request: Record<string, never>; reply: { state: SessionState; step: number } };
   step: { request: Record<string, never>; reply: { state: SessionState; step: number } };
   reset: { request: Record<string, never>; reply: { runId: number } };
-  setHyper: { request: { values: Record<string, unknown> }; reply: { messages: string[]; hyper: Hyperparams } };
+  setHyper: { request: { values: Record<string, unknown> }; reply: { messages: string[]; hyper: Hyperparams; step: number } };
   predict: { request: { x: Float32Array; count: number }; reply: { values: Float32Array } };
   /** The last hidden layer's outputs and the output layer's weights (null without a hidden layer). */
   hiddenActivations: { request: { x: Float32Array; count: number }; reply: HiddenActivations | null };
