@@ -43,6 +43,8 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
     await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
     measuring = true;
     await new Promise((r) => setTimeout(r, seconds * 1000));
+    // Slow backends (WebGL drawn in software) may not report within the window: wait for a few reports.
+    for (let waited = 0; rates.length < 3 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
     await client.call('pause', {});
     return { backend: info.name, requested, model, batchSize, examplesPerSecond: median(rates), msPerStep: median(times), steps };
   } catch (error) {

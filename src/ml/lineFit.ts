@@ -41,6 +41,8 @@ export interface LineFitterExercises {
   divergeExercise?: string;
   /** Gradient descent reached the best line (within CONVERGED_TOLERANCE) in under FAST_STEPS steps. */
   convergeExercise?: string;
+  /** Gradient descent reached the best line, however many steps it took. */
+  descentExercise?: string;
 }
 
 export const HAND_FIT_TARGET = 0.05;
@@ -48,7 +50,7 @@ export const HAND_FIT_TARGET = 0.05;
 export const CONVERGED_TOLERANCE = 0.01;
 export const FAST_STEPS = 50;
 
-const EXERCISE_KEYS = ['handMseExercise', 'divergeExercise', 'convergeExercise'] as const;
+const EXERCISE_KEYS = ['handMseExercise', 'divergeExercise', 'convergeExercise', 'descentExercise'] as const;
 
 /** Keeps only the known keys whose values are exercise ids (slugs), so a typo in a lesson cannot tick something else. */
 export function checkExercises(raw: unknown): LineFitterExercises {

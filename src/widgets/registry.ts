@@ -6,4 +6,7 @@ export type WidgetLoader = () => Promise<{ default: Component<any> }>;
 
 export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetLoader>([
   ['mnist-trainer', () => import('./MnistTrainer.svelte')],
+  ['line-fitter', () => import('./LineFitter.svelte')],
+  ['curve-fitter', () => import('./CurveFitter.svelte')],
+  ['classifier-playground', () => import('./ClassifierPlayground.svelte')],
 ]);

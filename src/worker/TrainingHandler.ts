@@ -24,6 +24,8 @@ export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
 export interface HandlerEnvironment {
   setupBackend(choice: BackendChoice, onContextLost: () => void): Promise<BackendInfo>;
   fetch: typeof fetch;
+  /** Drops the WebGL context (fault injection); false where there is none. */
+  loseContext?: () => boolean;
 }
 
 type Handlers = { [K in CallType]: (request: Extract<RequestMessage, { type: K }>) => Promise<Calls[K]['reply']> };
@@ -277,6 +279,8 @@ export class TrainingHandler {
       }
       return this.#backend;
     },
+
+    simulateContextLoss: async () => ({ lost: this.#env.loseContext?.() ?? false }),
 
     memory: async () => {
       const m = tf.memory();

@@ -156,3 +156,13 @@ export async function setupBackend(choice: BackendChoice, onContextLost: () => v
   if (await tryStart('cpu')) return { name: 'cpu', renderer: renderer ?? undefined, failed, reason: 'Neither WebGL nor WebAssembly could start, so training uses plain JavaScript (slow).' };
   throw new Error(`No backend could start: ${failed.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
 }
+
+/** Drops tfjs's WebGL context as a GPU reset would (fault injection for tests). */
+export function loseWebglContext(): boolean {
+  if (tf.getBackend() !== 'webgl') return false;
+  const backend = tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } } | null;
+  const extension = backend?.gpgpu?.gl?.getExtension('WEBGL_lose_context');
+  if (!extension) return false;
+  extension.loseContext();
+  return true;
+}

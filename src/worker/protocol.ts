@@ -56,6 +56,8 @@ export interface Calls {
   setWeights: { request: { values: Float32Array[] }; reply: { step: number } };
   setPace: { request: { stepsPerSecond: number }; reply: { stepsPerSecond: number } };
   switchBackend: { request: { backend: BackendChoice }; reply: BackendInfo };
+  /** Fault injection for tests and demos: drops the WebGL context the way a GPU reset does. */
+  simulateContextLoss: { request: Record<string, never>; reply: { lost: boolean } };
   memory: { request: Record<string, never>; reply: { numTensors: number; numBytes: number; backend: string } };
   dispose: { request: Record<string, never>; reply: { numTensors: number } };
 }

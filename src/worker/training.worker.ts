@@ -1,11 +1,11 @@
 /// <reference lib="webworker" />
 import { TrainingHandler } from './TrainingHandler';
-import { setupBackend } from './backends';
+import { loseWebglContext, setupBackend } from './backends';
 import type { RequestMessage, WorkerMessage } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const handler = new TrainingHandler(
   (message: WorkerMessage, transfer: Transferable[] = []) => scope.postMessage(message, transfer),
-  { setupBackend, fetch: (input, init) => fetch(input, init) },
+  { setupBackend, fetch: (input, init) => fetch(input, init), loseContext: loseWebglContext },
 );
 scope.onmessage = (event: MessageEvent<RequestMessage>) => void handler.handle(event.data);

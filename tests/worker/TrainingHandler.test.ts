@@ -103,4 +103,20 @@ describe('TrainingHandler + TrainingClient', () => {
     expect(late.filter((e) => e.kind === 'step')).toEqual([]);
     await client.call('dispose', {});
   });
+
+  it('reports a backend that will not start, and a context loss where there is no GPU, without hanging', async () => {
+    const posted: WorkerMessage[] = [];
+    const failing = new TrainingHandler((m) => posted.push(m), {
+      ...env,
+      setupBackend: async () => {
+        throw new Error('No backend could start: webgl: no WebGL 2; wasm: failed to compile');
+      },
+    });
+    await failing.handle({ type: 'init', id: 1, backend: 'auto' });
+    expect(posted[0]).toMatchObject({ type: 'reply', id: 1, ok: false, error: { code: 'backend', message: expect.stringMatching(/No backend could start/) } });
+    await failing.handle({ type: 'simulateContextLoss', id: 2 });
+    expect(posted[1]).toMatchObject({ id: 2, ok: true, result: { lost: false } });
+    await failing.handle({ type: 'nonsense', id: 3 } as never);
+    expect(posted[2]).toMatchObject({ id: 3, ok: false, error: { code: 'badRequest' } });
+  });
 });

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type App, type Page } from './harness';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const LESSON = '#/lesson/01-train-a-digit-classifier';
+
+async function waitEnabled(page: Page, name: string, timeout = 90_000): Promise<void> {
+  await expect.poll(() => page.getByRole('button', { name, exact: true }).isEnabled(), { timeout }).toBe(true);
+}
+
+describe('bad input and faults in real Chromium', () => {
+  it('a failed data download shows a clear message and a retry that works', async () => {
+    const page = await app.browser.newPage();
+    await page.route('**/data/mnist-10k.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.goto(new URL(LESSON, app.baseUrl).href);
+    const error = page.getByTestId('trainer-error');
+    await expect.poll(() => error.textContent(), { timeout: 60_000 }).toMatch(/Could not download the digit data: the server answered 404/);
+    expect(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled()).toBe(true);
+    // The lesson text is still there and the page works.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Your first digit classifier/);
+    await page.unroute('**/data/mnist-10k.bin');
+    await error.getByRole('button', { name: 'Try again' }).click();
+    await waitEnabled(page, 'Train');
+    expect(await error.count()).toBe(0);
+    await page.close();
+  });
+
+  it('a corrupt data file is reported, not trained on', async () => {
+    const page = await app.browser.newPage();
+    await page.route('**/data/mnist-10k.bin', (route) => route.fulfill({ status: 200, body: Buffer.from('this is not gzip') }));
+    await page.goto(new URL(LESSON, app.baseUrl).href);
+    await expect.poll(() => page.getByTestId('trainer-error').textContent(), { timeout: 60_000 }).toMatch(/could not be decompressed/);
+    await page.close();
+  });
+
+  it('a lost WebGL context is explained and training continues on WebAssembly with what was learnt', async () => {
+    const page = await app.browser.newPage();
+    await page.goto(new URL(LESSON, app.baseUrl).href);
+    await waitEnabled(page, 'Train');
+    await page.locator('select[id$="-model"]').selectOption('mlp');
+    await page.locator('select[id$="-backend"]').selectOption('webgl');
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 90_000 }).toBe('webgl');
+    await waitEnabled(page, 'Train');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const status = page.getByTestId('trainer-status');
+    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/Validation accuracy: [\d.]+ %/);
+    // Simulate the GPU reset from inside the worker, as a driver crash would (the health view's drill).
+    await page.getByRole('tab', { name: 'Health' }).click();
+    await page.getByRole('button', { name: 'Simulate a GPU reset' }).click();
+    const error = page.getByTestId('trainer-error');
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toMatch(/GPU \(WebGL\) context was lost/);
+    await error.getByRole('button', { name: 'WebAssembly' }).click();
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toBe('wasm');
+    await waitEnabled(page, 'Train');
+    const accuracyBefore = Number(/([\d.]+) %/.exec((await status.textContent()) ?? '')?.[1]);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const before = await status.textContent();
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).not.toBe(before);
+    // Carried on from the checkpoint rather than from scratch: accuracy stays in the same league.
+    const accuracyAfter = Number(/([\d.]+) %/.exec((await status.textContent()) ?? '')?.[1]);
+    expect(accuracyAfter).toBeGreaterThan(Math.min(80, accuracyBefore - 10));
+    await page.close();
+  });
+});
