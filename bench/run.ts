@@ -7,7 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { startApp, type App, type Page } from '../tests/e2e/harness';
 import { lessonTimeToAccuracy } from './lessonRun';
 
-type Bench = { throughput: Function; autoBackend: Function; healthCost: Function; liveChangeLatency: Function };
+// The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
+type BenchFn = (...args: any[]) => Promise<any>;
+type Bench = { throughput: BenchFn; autoBackend: BenchFn; healthCost: BenchFn; liveChangeLatency: BenchFn };
 
 async function openBenchPage(app: App): Promise<Page> {
   const page = await app.browser.newPage();

@@ -442,7 +442,7 @@ export class TrainingSession {
     if (!(await this.#flush(generation))) return true;
     this.#epochsDone++;
     this.#startEpoch();
-    const final = this.#epochsDone >= this.#targetEpochs;
+    const final = mayFinish && this.#epochsDone >= this.#targetEpochs;
     if (this.#evaluationDue(final) && !(await this.#evaluate(generation, true))) return true;
     if (final) {
       this.#setState('done');

@@ -41,10 +41,10 @@ export interface Calls {
   init: { request: { backend: BackendChoice }; reply: BackendInfo };
   load: { request: { task: TaskSpec }; reply: { trainCount: number; validationCount: number; inputShape: number[]; outputUnits: number } };
   configure: { request: { spec: ModelSpec; hyper: Hyperparams; tuning?: SessionTuning }; reply: { runId: number; summary: ModelSummary } };
-  train: { request: Record<string, never>; reply: { state: SessionState } };
-  pause: { request: Record<string, never>; reply: { state: SessionState; step: number } };
-  step: { request: Record<string, never>; reply: { state: SessionState; step: number } };
-  reset: { request: Record<string, never>; reply: { runId: number } };
+  train: { request: Empty; reply: { state: SessionState } };
+  pause: { request: Empty; reply: { state: SessionState; step: number } };
+  step: { request: Empty; reply: { state: SessionState; step: number } };
+  reset: { request: Empty; reply: { runId: number } };
   setHyper: { request: { values: Record<string, unknown> }; reply: { messages: string[]; hyper: Hyperparams; step: number } };
   predict: { request: { x: Float32Array; count: number }; reply: { values: Float32Array } };
   /** The last hidden layer's outputs and the output layer's weights (null without a hidden layer). */
@@ -52,15 +52,18 @@ export interface Calls {
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
-  weights: { request: Record<string, never>; reply: { values: Float32Array[] } };
+  weights: { request: Empty; reply: { values: Float32Array[] } };
   setWeights: { request: { values: Float32Array[] }; reply: { step: number } };
   setPace: { request: { stepsPerSecond: number }; reply: { stepsPerSecond: number } };
   switchBackend: { request: { backend: BackendChoice }; reply: BackendInfo };
   /** Fault injection for tests and demos: drops the WebGL context the way a GPU reset does. */
-  simulateContextLoss: { request: Record<string, never>; reply: { lost: boolean } };
-  memory: { request: Record<string, never>; reply: { numTensors: number; numBytes: number; backend: string } };
-  dispose: { request: Record<string, never>; reply: { numTensors: number } };
+  simulateContextLoss: { request: Empty; reply: { lost: boolean } };
+  memory: { request: Empty; reply: { numTensors: number; numBytes: number; backend: string } };
+  dispose: { request: Empty; reply: { numTensors: number } };
 }
+
+/** A request with no payload beyond its type and id. */
+export type Empty = Record<never, never>;
 
 export type CallType = keyof Calls;
 
