@@ -274,12 +274,7 @@ export class TrainingSession {
 
   /** Fresh weights, fresh optimizer, step 0: the same start as a new session with the same seed. */
   async reset(): Promise<void> {
-    await this.pause();
-    this.#generation++;
-    this.#disposePending();
-    this.#disposeCheckpoints();
-    this.#model.dispose();
-    disposeOptimizer(this.#optimizer);
+    await this.#stopAndFree();
     this.#model = buildModel(this.#spec, this.data.inputShape, this.data.outputUnits, this.#seed);
     this.#applyDropout(this.#hyper.dropout);
     this.#step = 0;
@@ -385,13 +380,18 @@ export class TrainingSession {
 
   async dispose(): Promise<void> {
     if (this.#state === 'disposed') return;
+    await this.#stopAndFree();
+    this.#setState('disposed');
+  }
+
+  /** Stops the loop and frees every tensor the session holds: model, optimizer, checkpoints. */
+  async #stopAndFree(): Promise<void> {
     await this.pause();
     this.#generation++;
     this.#disposePending();
     this.#disposeCheckpoints();
     this.#model.dispose();
     disposeOptimizer(this.#optimizer);
-    this.#setState('disposed');
   }
 
   // ---- the loop -------------------------------------------------------------------------
