@@ -23,13 +23,41 @@ export const REGULARIZATIONS = new Map([
 ]);
 
 export const MAX_HIDDEN_LAYERS = 6;
-const feature = (name: FeatureName, on: boolean) => ({ kind: 'boolean' as const, label: FEATURES.get(name)!.label, default: on, help: 'Feed this input to the network.' });
-const layerUnits = (n: number) => ({ kind: 'number' as const, label: `Units in layer ${n}`, min: 1, max: 16, default: 4, integer: true });
+const feature = (name: FeatureName, on: boolean) => ({
+  kind: 'boolean' as const,
+  label: FEATURES.get(name)!.label,
+  default: on,
+  help: 'Feed this input to the network.',
+});
+const layerUnits = (n: number) => ({
+  kind: 'number' as const,
+  label: `Units in layer ${n}`,
+  min: 1,
+  max: 16,
+  default: 4,
+  integer: true,
+});
 
 export const PLAYGROUND_SCHEMA = {
   dataset: { kind: 'enum', label: 'Data', options: DATASETS_2D, default: 'circle' },
-  noise: { kind: 'number', label: 'Noise', min: 0, max: 50, default: 0, integer: true, help: 'How much the classes overlap (0–50).' },
-  trainPercent: { kind: 'number', label: 'Training %', min: 10, max: 90, default: 50, integer: true, help: 'Share of the points used for training; the rest are the test set.' },
+  noise: {
+    kind: 'number',
+    label: 'Noise',
+    min: 0,
+    max: 50,
+    default: 0,
+    integer: true,
+    help: 'How much the classes overlap (0–50).',
+  },
+  trainPercent: {
+    kind: 'number',
+    label: 'Training %',
+    min: 10,
+    max: 90,
+    default: 50,
+    integer: true,
+    help: 'Share of the points used for training; the rest are the test set.',
+  },
   x1: feature('x1', true),
   x2: feature('x2', true),
   x1Squared: feature('x1Squared', false),
@@ -37,7 +65,15 @@ export const PLAYGROUND_SCHEMA = {
   x1x2: feature('x1x2', false),
   sinX1: feature('sinX1', false),
   sinX2: feature('sinX2', false),
-  hiddenLayers: { kind: 'number', label: 'Hidden layers', min: 0, max: MAX_HIDDEN_LAYERS, default: 2, integer: true, help: '0 = a straight boundary (logistic regression).' },
+  hiddenLayers: {
+    kind: 'number',
+    label: 'Hidden layers',
+    min: 0,
+    max: MAX_HIDDEN_LAYERS,
+    default: 2,
+    integer: true,
+    help: '0 = a straight boundary (logistic regression).',
+  },
   units1: layerUnits(1),
   units2: { ...layerUnits(2), default: 2 },
   units3: layerUnits(3),
@@ -45,22 +81,53 @@ export const PLAYGROUND_SCHEMA = {
   units5: layerUnits(5),
   units6: layerUnits(6),
   activation: { kind: 'enum', label: 'Activation', options: ACTIVATION_NAMES, default: 'tanh' },
-  regularization: { kind: 'enum', label: 'Regularisation', options: REGULARIZATIONS, default: 'none', help: 'A penalty on large weights.' },
-  regularizationRate: { kind: 'number', label: 'Regularisation rate', min: 0, max: 1, default: 0.001, log: true, help: 'How strong the penalty is.' },
+  regularization: {
+    kind: 'enum',
+    label: 'Regularisation',
+    options: REGULARIZATIONS,
+    default: 'none',
+    help: 'A penalty on large weights.',
+  },
+  regularizationRate: {
+    kind: 'number',
+    label: 'Regularisation rate',
+    min: 0,
+    max: 1,
+    default: 0.001,
+    log: true,
+    help: 'How strong the penalty is.',
+  },
   learningRate: { ...TRAINING_SCHEMA.learningRate, default: 0.03 },
   batchSize: { ...TRAINING_SCHEMA.batchSize, max: 256, default: 10 },
-  showTest: { kind: 'boolean', label: 'Show test points', default: true, help: 'Draw the held-out points (black outline) on the map.' },
+  showTest: {
+    kind: 'boolean',
+    label: 'Show test points',
+    default: true,
+    help: 'Draw the held-out points (black outline) on the map.',
+  },
 } satisfies Schema;
 
 export type PlaygroundSettings = Values<typeof PLAYGROUND_SCHEMA>;
 export type PlaygroundKey = keyof PlaygroundSettings;
 
-export const UNIT_KEYS = ['units1', 'units2', 'units3', 'units4', 'units5', 'units6'] as const satisfies readonly PlaygroundKey[];
+export const UNIT_KEYS = [
+  'units1',
+  'units2',
+  'units3',
+  'units4',
+  'units5',
+  'units6',
+] as const satisfies readonly PlaygroundKey[];
 
 /** Which settings need new data, which a new model, and which apply while training. */
 export const DATA_KEYS: readonly PlaygroundKey[] = ['dataset', 'noise', 'trainPercent', ...FEATURE_NAMES];
 export const MODEL_KEYS: readonly PlaygroundKey[] = ['hiddenLayers', ...UNIT_KEYS, 'activation'];
-export const LIVE_KEYS: readonly PlaygroundKey[] = ['regularization', 'regularizationRate', 'learningRate', 'batchSize'];
+export const LIVE_KEYS: readonly PlaygroundKey[] = [
+  'regularization',
+  'regularizationRate',
+  'learningRate',
+  'batchSize',
+];
 
 /** Points per data set (TensorFlow Playground's count) and the square the heat map covers. */
 export const POINT_COUNT = 500;
@@ -96,7 +163,10 @@ export function playgroundSpec(settings: PlaygroundSettings): ModelSpec {
 }
 
 /** The penalty as the session's `l1` / `l2` settings: one of them gets the rate, the other 0. */
-export function regularizationHyper(settings: Pick<PlaygroundSettings, 'regularization' | 'regularizationRate'>): { l1: number; l2: number } {
+export function regularizationHyper(settings: Pick<PlaygroundSettings, 'regularization' | 'regularizationRate'>): {
+  l1: number;
+  l2: number;
+} {
   return {
     l1: settings.regularization === 'l1' ? settings.regularizationRate : 0,
     l2: settings.regularization === 'l2' ? settings.regularizationRate : 0,
@@ -136,7 +206,13 @@ export function buildPlaygroundTask(settings: PlaygroundSettings, seed: number, 
   const points = generate2D(kind, { count, noise: settings.noise, seed });
   const { train, test } = splitPoints2D(points, settings.trainPercent / 100, seed + 1);
   return {
-    data: { inputShape: [features.length], outputUnits: 1, loss: 'sigmoidCrossEntropy', train: toExamples(train, features), validation: toExamples(test, features) },
+    data: {
+      inputShape: [features.length],
+      outputUnits: 1,
+      loss: 'sigmoidCrossEntropy',
+      train: toExamples(train, features),
+      validation: toExamples(test, features),
+    },
     train,
     test,
     features,
@@ -144,5 +220,10 @@ export function buildPlaygroundTask(settings: PlaygroundSettings, seed: number, 
 }
 
 export function spiralExerciseMet(settings: PlaygroundSettings, testLoss: number | undefined): boolean {
-  return settings.dataset === 'spiral' && testLoss !== undefined && Number.isFinite(testLoss) && testLoss < SPIRAL_EXERCISE.maxTestLoss;
+  return (
+    settings.dataset === 'spiral' &&
+    testLoss !== undefined &&
+    Number.isFinite(testLoss) &&
+    testLoss < SPIRAL_EXERCISE.maxTestLoss
+  );
 }

@@ -23,15 +23,65 @@ export const ACTIVATION_NAMES = new Map([
 
 export const CURVE_FITTER_SCHEMA = {
   dataset: { kind: 'enum', label: 'Data', options: CURVE_DATASETS, default: 'sine' },
-  points: { kind: 'number', label: 'Points', min: 10, max: 1000, default: 200, integer: true, help: 'How many points to generate.' },
-  noise: { kind: 'number', label: 'Noise', min: 0, max: 1, default: 0.1, help: 'Standard deviation of the random noise added to each y.' },
-  validationPercent: { kind: 'number', label: 'Validation %', min: 10, max: 50, default: 25, integer: true, help: 'Share of the points held back to check the fit.' },
-  hiddenLayers: { kind: 'number', label: 'Hidden layers', min: 0, max: 4, default: 1, integer: true, help: '0 = a straight line.' },
-  units: { kind: 'number', label: 'Units per layer', min: 1, max: 32, default: 16, integer: true, help: 'Neurons in each hidden layer.' },
-  activation: { kind: 'enum', label: 'Activation', options: ACTIVATION_NAMES, default: 'relu', help: 'The bend each hidden unit applies.' },
+  points: {
+    kind: 'number',
+    label: 'Points',
+    min: 10,
+    max: 1000,
+    default: 200,
+    integer: true,
+    help: 'How many points to generate.',
+  },
+  noise: {
+    kind: 'number',
+    label: 'Noise',
+    min: 0,
+    max: 1,
+    default: 0.1,
+    help: 'Standard deviation of the random noise added to each y.',
+  },
+  validationPercent: {
+    kind: 'number',
+    label: 'Validation %',
+    min: 10,
+    max: 50,
+    default: 25,
+    integer: true,
+    help: 'Share of the points held back to check the fit.',
+  },
+  hiddenLayers: {
+    kind: 'number',
+    label: 'Hidden layers',
+    min: 0,
+    max: 4,
+    default: 1,
+    integer: true,
+    help: '0 = a straight line.',
+  },
+  units: {
+    kind: 'number',
+    label: 'Units per layer',
+    min: 1,
+    max: 32,
+    default: 16,
+    integer: true,
+    help: 'Neurons in each hidden layer.',
+  },
+  activation: {
+    kind: 'enum',
+    label: 'Activation',
+    options: ACTIVATION_NAMES,
+    default: 'relu',
+    help: 'The bend each hidden unit applies.',
+  },
   learningRate: { ...TRAINING_SCHEMA.learningRate, default: 0.01 },
   batchSize: { ...TRAINING_SCHEMA.batchSize, default: 16 },
-  showHidden: { kind: 'boolean', label: 'Show hidden units', default: false, help: 'Draw what each unit of the last hidden layer adds to the curve.' },
+  showHidden: {
+    kind: 'boolean',
+    label: 'Show hidden units',
+    default: false,
+    help: 'Draw what each unit of the last hidden layer adds to the curve.',
+  },
 } satisfies Schema;
 
 export type CurveFitterSettings = Values<typeof CURVE_FITTER_SCHEMA>;
@@ -46,12 +96,17 @@ export const LIVE_KEYS: readonly CurveFitterKey[] = ['learningRate', 'batchSize'
 export const SINE_EXERCISE = { id: 'small-sine', maxHiddenUnits: 8, maxValidationLoss: 0.02 } as const;
 
 /** Lesson props → checked settings (unknown or invalid props are reported, defaults fill the rest). */
-export function curveFitterSettings(raw: Record<string, unknown>): { settings: CurveFitterSettings; messages: string[] } {
+export function curveFitterSettings(raw: Record<string, unknown>): {
+  settings: CurveFitterSettings;
+  messages: string[];
+} {
   const { values, messages } = checkValues(CURVE_FITTER_SCHEMA, raw);
   return { settings: { ...defaults(CURVE_FITTER_SCHEMA), ...values }, messages };
 }
 
-export function curveModelSpec(settings: Pick<CurveFitterSettings, 'hiddenLayers' | 'units' | 'activation'>): ModelSpec {
+export function curveModelSpec(
+  settings: Pick<CurveFitterSettings, 'hiddenLayers' | 'units' | 'activation'>,
+): ModelSpec {
   const layer = { type: 'dense' as const, units: settings.units, activation: settings.activation as Activation };
   return { layers: Array.from({ length: settings.hiddenLayers }, () => ({ ...layer })) };
 }
@@ -62,7 +117,13 @@ export function hiddenUnitTotal(settings: Pick<CurveFitterSettings, 'hiddenLayer
 
 /** Adam, trained until paused; loss is the mean squared error (set by the data). */
 export function curveHyper(settings: Pick<CurveFitterSettings, 'learningRate' | 'batchSize'>): Hyperparams {
-  return { ...defaults(TRAINING_SCHEMA), optimizer: 'adam', epochs: 0, learningRate: settings.learningRate, batchSize: settings.batchSize };
+  return {
+    ...defaults(TRAINING_SCHEMA),
+    optimizer: 'adam',
+    epochs: 0,
+    learningRate: settings.learningRate,
+    batchSize: settings.batchSize,
+  };
 }
 
 export function sineExerciseMet(settings: CurveFitterSettings, validationLoss: number | undefined): boolean {
@@ -134,10 +195,19 @@ export interface CurveTask {
 }
 
 /** Splits the points (seeded) and turns them into a regression task in the model's units. */
-export function buildCurveTask(points: Points1D, validationFraction: number, seed: number, scaling: Scaling = IDENTITY_SCALING): CurveTask {
+export function buildCurveTask(
+  points: Points1D,
+  validationFraction: number,
+  seed: number,
+  scaling: Scaling = IDENTITY_SCALING,
+): CurveTask {
   // Hold back at least one point (splitPoints rounds), so there is always a validation loss.
   const n = points.x.length;
-  const { train, validation } = splitPoints(points, n > 0 ? Math.max(validationFraction, 0.6 / n) : validationFraction, seed);
+  const { train, validation } = splitPoints(
+    points,
+    n > 0 ? Math.max(validationFraction, 0.6 / n) : validationFraction,
+    seed,
+  );
   if (train.x.length < 1) throw new RangeError('Too few points to train on.');
   if (validation.x.length < 1) throw new RangeError('Too few points to hold any back for validation: use at least 2.');
   return {
@@ -155,7 +225,10 @@ export function buildCurveTask(points: Points1D, validationFraction: number, see
 }
 
 /** The points of a built-in curve for these settings (seeded, so the same settings give the same points). */
-export function generatedPoints(settings: Pick<CurveFitterSettings, 'dataset' | 'points' | 'noise'>, seed: number): Points1D {
+export function generatedPoints(
+  settings: Pick<CurveFitterSettings, 'dataset' | 'points' | 'noise'>,
+  seed: number,
+): Points1D {
   const kind = settings.dataset as CurveKind;
   if (!CURVE_KINDS.includes(kind)) throw new RangeError(`"${settings.dataset}" is not a built-in curve.`);
   return generateCurve(kind, { count: settings.points, noise: settings.noise, seed });

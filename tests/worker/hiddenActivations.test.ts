@@ -5,7 +5,14 @@ import { tf } from '../../src/ml/tf';
 import { TrainingHandler } from '../../src/worker/TrainingHandler';
 import { TrainingClient, type WorkerLike } from '../../src/worker/TrainingClient';
 import type { SessionEvent } from '../../src/worker/protocol';
-import { buildCurveTask, curveFitterSettings, curveHyper, curveModelSpec, generatedPoints, linspace } from '../../src/ml/curveFitting';
+import {
+  buildCurveTask,
+  curveFitterSettings,
+  curveHyper,
+  curveModelSpec,
+  generatedPoints,
+  linspace,
+} from '../../src/ml/curveFitting';
 import { useCpu } from '../ml/helpers';
 
 beforeAll(useCpu);
@@ -17,13 +24,16 @@ function connect(): TrainingClient {
     postMessage: (message) => void handler.handle(structuredClone(message) as never),
     terminate: () => undefined,
   };
-  const handler = new TrainingHandler((message) => queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent)), {
-    setupBackend: async () => {
-      await useCpu();
-      return { name: 'cpu' as const, reason: 'tests run on cpu', failed: [] };
+  const handler = new TrainingHandler(
+    (message) => queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent)),
+    {
+      setupBackend: async () => {
+        await useCpu();
+        return { name: 'cpu' as const, reason: 'tests run on cpu', failed: [] };
+      },
+      fetch: (async () => new Response('unused', { status: 404 })) as unknown as typeof fetch,
     },
-    fetch: (async () => new Response('unused', { status: 404 })) as unknown as typeof fetch,
-  });
+  );
   return new TrainingClient(fake);
 }
 

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DATA_KEYS,
+  LIVE_KEYS,
+  MODEL_KEYS,
+  PLAYGROUND_SCHEMA,
+  POINT_COUNT,
+  SPIRAL_EXERCISE,
+  buildPlaygroundTask,
+  hiddenLayerUnits,
+  playgroundHyper,
+  playgroundSettings,
+  playgroundSpec,
+  regularizationHyper,
+  selectedFeatures,
+  spiralExerciseMet,
+} from '../../src/ml/classifierPlayground';
+import { FEATURE_NAMES } from '../../src/ml/features';
+import { defaults } from '../../src/ml/schema';
+
+const base = defaults(PLAYGROUND_SCHEMA);
+
+describe('classifier playground settings', () => {
+  it('describes every control in one schema: data, the seven features, up to 6 layers of 1–16 units, training', () => {
+    for (const name of FEATURE_NAMES) expect(PLAYGROUND_SCHEMA[name].kind).toBe('boolean');
+    expect(PLAYGROUND_SCHEMA.hiddenLayers).toMatchObject({ min: 0, max: 6 });
+    for (let i = 1; i <= 6; i++)
+      expect(PLAYGROUND_SCHEMA[`units${i}` as 'units1']).toMatchObject({ min: 1, max: 16, integer: true });
+    expect(PLAYGROUND_SCHEMA.noise).toMatchObject({ min: 0, max: 50 });
+    expect([...PLAYGROUND_SCHEMA.dataset.options.keys()]).toEqual(['circle', 'xor', 'gauss', 'spiral']);
+    const all = [...DATA_KEYS, ...MODEL_KEYS, ...LIVE_KEYS];
+    expect(new Set(all).size).toBe(all.length);
+    expect(Object.keys(PLAYGROUND_SCHEMA).filter((k) => !all.includes(k as never))).toEqual(['showTest']);
+  });
+
+  it('clamps lesson props and never leaves the network without an input', () => {
+    const { settings, messages } = playgroundSettings({
+      units1: 40,
+      noise: -3,
+      x1: false,
+      x2: false,
+      dataset: 'moons',
+    });
+    expect(settings.units1).toBe(16);
+    expect(settings.noise).toBe(0);
+    expect(settings.dataset).toBe('circle');
+    expect(selectedFeatures(settings)).toEqual(['x1', 'x2']);
+    expect(messages).toHaveLength(4);
+    expect(messages.at(-1)).toMatch(/At least one input feature/);
+  });
+
+  it('lists the ticked features in Playground order', () => {
+    expect(selectedFeatures({ ...base, x1: false, sinX2: true, x1x2: true })).toEqual(['x2', 'x1x2', 'sinX2']);
+  });
+
+  it('builds only as many hidden layers as asked for, each with its own units', () => {
+    const s = { ...base, hiddenLayers: 3, units1: 8, units2: 6, units3: 2, units4: 16, activation: 'relu' };
+    expect(hiddenLayerUnits(s)).toEqual([8, 6, 2]);
+    expect(playgroundSpec(s)).toEqual({
+      layers: [8, 6, 2].map((units) => ({ type: 'dense', units, activation: 'relu' })),
+    });
+    expect(playgroundSpec({ ...s, hiddenLayers: 0 })).toEqual({ layers: [] });
+  });
+
+  it("maps the regularisation choice onto the session's l1 / l2", () => {
+    expect(regularizationHyper({ regularization: 'none', regularizationRate: 0.01 })).toEqual({ l1: 0, l2: 0 });
+    expect(regularizationHyper({ regularization: 'l1', regularizationRate: 0.01 })).toEqual({ l1: 0.01, l2: 0 });
+    expect(regularizationHyper({ regularization: 'l2', regularizationRate: 0.003 })).toEqual({ l1: 0, l2: 0.003 });
+    expect(
+      playgroundHyper({ ...base, regularization: 'l2', regularizationRate: 0.003, learningRate: 0.01, batchSize: 20 }),
+    ).toMatchObject({
+      optimizer: 'adam',
+      epochs: 0,
+      learningRate: 0.01,
+      batchSize: 20,
+      l1: 0,
+      l2: 0.003,
+    });
+  });
+
+  it('builds a binary classification task with the chosen features and the train / test split', () => {
+    const s = { ...base, dataset: 'spiral', trainPercent: 60, x1: false, sinX1: true, x2Squared: true };
+    const task = buildPlaygroundTask(s, 3);
+    expect(task.features).toEqual(['x2', 'x2Squared', 'sinX1']);
+    expect(task.data).toMatchObject({ inputShape: [3], outputUnits: 1, loss: 'sigmoidCrossEntropy' });
+    expect(task.data.train.count).toBe(300);
+    expect(task.data.validation!.count).toBe(POINT_COUNT - 300);
+    expect(task.train.label.length).toBe(300);
+    const i = 5;
+    expect(task.data.train.x[i * 3]).toBeCloseTo(task.train.x2[i], 6);
+    expect(task.data.train.x[i * 3 + 1]).toBeCloseTo(task.train.x2[i] ** 2, 5);
+    expect(task.data.train.x[i * 3 + 2]).toBeCloseTo(Math.sin(task.train.x1[i]), 6);
+    expect(task.data.train.y[i]).toBe(task.train.label[i]);
+    // Seeded: the same settings give the same points.
+    expect(buildPlaygroundTask(s, 3).test.x1).toEqual(task.test.x1);
+  });
+
+  it('meets the spiral exercise only on the spiral below the stated test loss', () => {
+    expect(spiralExerciseMet({ ...base, dataset: 'spiral' }, 0.05)).toBe(true);
+    expect(spiralExerciseMet({ ...base, dataset: 'spiral' }, SPIRAL_EXERCISE.maxTestLoss)).toBe(false);
+    expect(spiralExerciseMet({ ...base, dataset: 'circle' }, 0.01)).toBe(false);
+    expect(spiralExerciseMet({ ...base, dataset: 'spiral' }, undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,226 @@
+// Lessons 4 and 5 at the session level, on the cpu backend with the widgets' own settings and
+// tuning: the MLP fits the sine, the classifier separates the circle and the spiral, the hidden
+// layer's view adds up to the model's output, and every train / reset cycle frees its tensors.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../src/ml/tf';
+import { TrainingSession, type Evaluation, type SessionOptions } from '../../src/ml/TrainingSession';
+import {
+  buildCurveTask,
+  curveFitterSettings,
+  curveHyper,
+  curveModelSpec,
+  generatedPoints,
+  linspace,
+  SINE_EXERCISE,
+} from '../../src/ml/curveFitting';
+import {
+  buildPlaygroundTask,
+  GRID_RANGE,
+  GRID_RESOLUTION,
+  playgroundHyper,
+  playgroundSettings,
+  playgroundSpec,
+  SPIRAL_EXERCISE,
+} from '../../src/ml/classifierPlayground';
+import { gridFeatures } from '../../src/ml/features';
+import { useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+// The tuning both widgets pass to the worker.
+const TUNING = {
+  evaluateTrainingSet: true,
+  evaluationsPerEpoch: 1000,
+  evaluationIntervalMs: 250,
+} satisfies Partial<SessionOptions>;
+
+function curveSession(raw: Record<string, unknown>, epochs: number, evaluations: Evaluation[] = []) {
+  const { settings } = curveFitterSettings(raw);
+  const task = buildCurveTask(generatedPoints(settings, 7), settings.validationPercent / 100, 11);
+  const session = new TrainingSession({
+    spec: curveModelSpec(settings),
+    data: task.data,
+    hyper: { ...curveHyper(settings), epochs },
+    ...TUNING,
+    callbacks: { onEvaluate: (e) => evaluations.push(e) },
+  });
+  return { session, task, settings };
+}
+
+function playgroundSession(raw: Record<string, unknown>, epochs: number, evaluations: Evaluation[] = []) {
+  const { settings } = playgroundSettings(raw);
+  const task = buildPlaygroundTask(settings, 3);
+  const session = new TrainingSession({
+    spec: playgroundSpec(settings),
+    data: task.data,
+    hyper: { ...playgroundHyper(settings), epochs },
+    ...TUNING,
+    callbacks: { onEvaluate: (e) => evaluations.push(e) },
+  });
+  return { session, task, settings };
+}
+
+describe('lesson 4: an MLP fits a curve (cpu)', () => {
+  it(`fits the sine with 8 ReLU units to a validation loss under ${SINE_EXERCISE.maxValidationLoss}, in well under 10 s`, async () => {
+    const evaluations: Evaluation[] = [];
+    const { session } = curveSession(
+      { dataset: 'sine', hiddenLayers: 1, units: 8, activation: 'relu', learningRate: 0.01 },
+      150,
+      evaluations,
+    );
+    const started = performance.now();
+    await session.train();
+    const seconds = (performance.now() - started) / 1000;
+    expect(session.state).toBe('done');
+    expect(session.step).toBe(150 * 10);
+    const last = evaluations.at(-1)!;
+    expect(last.endOfEpoch).toBe(true);
+    expect(last.valLoss!).toBeLessThan(SINE_EXERCISE.maxValidationLoss);
+    expect(last.trainLoss).toBeLessThan(0.02);
+    expect(evaluations[0].valLoss!).toBeGreaterThan(0.1); // it really learnt something
+    expect(seconds).toBeLessThan(10);
+    await session.dispose();
+  });
+
+  it('cannot fit the sine without a hidden layer: a straight line stays near a loss of 0.5', async () => {
+    const evaluations: Evaluation[] = [];
+    const { session } = curveSession({ dataset: 'sine', hiddenLayers: 0, learningRate: 0.05 }, 100, evaluations);
+    await session.train();
+    expect(evaluations.at(-1)!.valLoss!).toBeGreaterThan(0.4);
+    await session.dispose();
+  });
+
+  it("reports the last hidden layer's outputs and the output weights, which add up to the prediction", async () => {
+    const { session } = curveSession({ hiddenLayers: 2, units: 5, activation: 'tanh' }, 3);
+    await session.train();
+    const grid = linspace(-1.2, 1.2, 200);
+    const hidden = (await session.hiddenActivations(grid, 200))!;
+    const predicted = await session.predict(grid, 200);
+    expect(hidden.units).toBe(5);
+    expect(hidden.values).toHaveLength(1000);
+    expect(hidden.outputKernel).toHaveLength(5);
+    expect(hidden.outputBias).toHaveLength(1);
+    for (const v of hidden.values) expect(Math.abs(v)).toBeLessThanOrEqual(1); // tanh
+    for (let i = 0; i < 200; i += 37) {
+      let sum = hidden.outputBias[0];
+      for (let j = 0; j < 5; j++) sum += hidden.values[i * 5 + j] * hidden.outputKernel[j];
+      expect(sum).toBeCloseTo(predicted[i], 4);
+    }
+    // The copies handed out are not the model's own storage.
+    hidden.outputKernel.fill(0);
+    expect(await session.predict(grid, 200)).toEqual(predicted);
+    await session.dispose();
+    const { session: line } = curveSession({ hiddenLayers: 0 }, 1);
+    expect(await line.hiddenActivations(grid, 200)).toBeNull();
+    await line.dispose();
+  });
+});
+
+describe('lesson 5: a classifier draws decision boundaries (cpu)', () => {
+  it('separates the circle above 95 % test accuracy with the lesson defaults', async () => {
+    const evaluations: Evaluation[] = [];
+    const { session, task } = playgroundSession(
+      { dataset: 'circle', hiddenLayers: 2, units1: 4, units2: 2, activation: 'tanh' },
+      60,
+      evaluations,
+    );
+    await session.train();
+    expect(task.data.loss).toBe('sigmoidCrossEntropy');
+    const last = evaluations.at(-1)!;
+    expect(last.valAccuracy!).toBeGreaterThan(0.95);
+    expect(last.valLoss!).toBeLessThan(0.2);
+    // Probabilities on the heat-map grid: the centre is blue (class 1), a far corner orange.
+    const p = await session.predict(
+      gridFeatures(task.features, GRID_RANGE, GRID_RESOLUTION),
+      GRID_RESOLUTION * GRID_RESOLUTION,
+    );
+    const middle = (GRID_RESOLUTION / 2) * GRID_RESOLUTION + GRID_RESOLUTION / 2;
+    expect(p[middle]).toBeGreaterThan(0.9);
+    expect(p[0]).toBeLessThan(0.1);
+    await session.dispose();
+  });
+
+  it(`separates the spiral to a test loss under ${SPIRAL_EXERCISE.maxTestLoss} with sin features and two layers of 8`, async () => {
+    const evaluations: Evaluation[] = [];
+    const { session } = playgroundSession(
+      { dataset: 'spiral', sinX1: true, sinX2: true, hiddenLayers: 2, units1: 8, units2: 8 },
+      40,
+      evaluations,
+    );
+    await session.train();
+    expect(Math.min(...evaluations.map((e) => e.valLoss!))).toBeLessThan(SPIRAL_EXERCISE.maxTestLoss);
+    expect(evaluations.at(-1)!.valAccuracy!).toBeGreaterThan(0.95);
+    await session.dispose();
+  });
+});
+
+describe('the widgets’ training cycles', () => {
+  it('evaluate at most every evaluationIntervalMs on tiny data, once more on pause, after every Step, and still yield to the event loop', async () => {
+    const evaluations: Evaluation[] = [];
+    // 22 training points, batch 16: 2 steps an epoch, an epoch every millisecond or so.
+    const { session } = curveSession({ points: 30, hiddenLayers: 1, units: 8 }, 0, evaluations);
+    void session.train();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    await new Promise((r) => setTimeout(r, 1100));
+    clearInterval(ticker);
+    const before = evaluations.length;
+    await session.pause();
+    expect(ticks).toBeGreaterThanOrEqual(4); // timers ran while it trained: the loop yields (every readIntervalMs, 150 ms)
+    expect(session.epochsDone).toBeGreaterThan(50);
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(before).toBeLessThanOrEqual(6);
+    expect(evaluations.length).toBe(before + 1); // the pause evaluation
+    expect(evaluations.at(-1)!.step).toBe(session.step);
+    // Each Step shows its loss at once.
+    await session.trainOneStep();
+    await session.trainOneStep();
+    expect(evaluations.length).toBe(before + 3);
+    expect(evaluations.at(-1)!.step).toBe(session.step);
+    await session.dispose();
+  });
+
+  it.each([
+    ['curve fitter', () => curveSession({ hiddenLayers: 2, units: 16 }, 0), 200],
+    [
+      'classifier playground',
+      () =>
+        playgroundSession(
+          {
+            dataset: 'spiral',
+            sinX1: true,
+            hiddenLayers: 3,
+            units3: 6,
+            regularization: 'l2',
+            regularizationRate: 0.01,
+          },
+          0,
+        ),
+      0,
+    ],
+  ] as const)(
+    '%s: tensors return to the baseline after train / predict / pause / step / reset / dispose',
+    async (_name, make, gridSize) => {
+      const baseline = tf.memory().numTensors;
+      const { session, task } = make();
+      const fresh = tf.memory().numTensors;
+      const inputs = gridSize
+        ? linspace(-1, 1, gridSize)
+        : gridFeatures((task as { features: string[] }).features, GRID_RANGE, 16);
+      const count = gridSize || 256;
+      for (let cycle = 0; cycle < 2; cycle++) {
+        void session.train();
+        await new Promise((r) => setTimeout(r, 150));
+        await session.predict(inputs, count);
+        await session.hiddenActivations(inputs, count);
+        session.setHyperparams({ learningRate: 0.02, l2: 0.001 });
+        await session.pause();
+        await session.trainOneStep();
+        await session.reset();
+        expect(tf.memory().numTensors).toBe(fresh);
+      }
+      await session.dispose();
+      expect(tf.memory().numTensors).toBe(baseline);
+    },
+  );
+});
