@@ -68,4 +68,19 @@ describe('bad input and faults in real Chromium', () => {
     expect(accuracyAfter).toBeGreaterThan(Math.min(80, accuracyBefore - 10));
     await page.close();
   });
+
+  it('a broken or hand-edited link gets clear messages, and the app keeps working', async () => {
+    const page = await app.browser.newPage();
+    await page.goto(new URL('#/lesson/no-such-lesson', app.baseUrl).href);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/not found/i);
+    await page.goto(new URL('?learningRate=banana&batchSize=99999&model=resnet#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
+    const alerts = page.getByRole('alert');
+    await expect.poll(() => alerts.filter({ hasText: 'From the link: Learning rate must be a number' }).count()).toBe(1);
+    await expect.poll(() => alerts.filter({ hasText: 'model "resnet"' }).count()).toBe(1);
+    await waitEnabled(page, 'Train');
+    expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('1024');
+    expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.005');
+    expect(await page.locator('select[id$="-model"]').inputValue()).toBe('cnn');
+    await page.close();
+  });
 });
