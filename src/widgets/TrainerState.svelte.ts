@@ -2,7 +2,7 @@ import { TrainingClient } from '../worker/TrainingClient';
 import type { BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
-import type { DivergenceReport, Evaluation, SessionState, StepProgress } from '../ml/TrainingSession';
+import type { DivergenceReport, Evaluation, SessionState, StepProgress, TrainingData } from '../ml/TrainingSession';
 
 export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
 
@@ -80,6 +80,7 @@ export class TrainerState {
   #spec: ModelSpec | null = null;
   #tuning: SessionTuning = {};
   #maxPoints: number;
+  #queue: Promise<void> = Promise.resolve();
   #nextRunNumber = 1;
   #currentRunLabel: string | null = null;
   /** Names a run for the history (the widget knows the model's name). */
@@ -146,6 +147,25 @@ export class TrainerState {
     this.summary = reply.summary;
     this.hyper = hyper;
     this.#clearHistory(reply.runId);
+  }
+
+  /** Rebuilds the model, on new data when given; keeps training if it was. */
+  async rebuild(spec: ModelSpec, hyper: Hyperparams, data?: TrainingData): Promise<void> {
+    const wasRunning = this.status === 'running';
+    await this.pause();
+    if (data) await this.#requireClient().call('load', { task: { kind: 'arrays', data } }, { timeoutMs: 60_000 });
+    await this.configure(spec, hyper);
+    if (wasRunning && !this.message) await this.train();
+  }
+
+  /**
+   * Runs settings changes one after another, so a quick second change cannot interleave with
+   * the first. The returned promise rejects with the job's error (the queue itself goes on).
+   */
+  enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(job);
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
   async train(): Promise<void> {
