@@ -740,7 +740,7 @@ export class TrainingSession {
     const message =
       `Training diverged: ${what}. The learning rate (${formatNumber(lr)}) is most likely too large, so each step overshoots the minimum ` +
       `and the weights grow without bound. Training is paused and the weights from step ${restoredStep} are restored. ` +
-      `Try a learning rate about 10× smaller${this.#hyper.optimizer === 'sgd' ? ', or switch to Adam' : ''}, then press Train again.`;
+      `Try a learning rate about 10× smaller${this.#hyper.optimizer === 'sgd' ? ', or switch to Adam' : ''}, then start training again.`;
     this.#setState('diverged');
     this.#callbacks.onDiverged?.({ step: at, reason, loss: Number.isFinite(loss) ? loss : null, firstLoss: first, learningRate: lr, message, restoredStep });
   }
