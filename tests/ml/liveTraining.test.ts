@@ -64,15 +64,12 @@ describe('live changes while training', () => {
     const data = await mnist(256);
     const before = tf.memory().numTensors;
     const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ epochs: 0, batchSize: 32 }) });
-    const changes: string[] = [];
-    const withLog = session as unknown as { setHyperparams: TrainingSession['setHyperparams'] };
     const names = ['sgd', 'momentum', 'adam', 'rmsprop'];
     await session.trainOneStep();
     const countAfterFirst = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) {
       const before = await session.readWeights();
-      withLog.setHyperparams({ optimizer: names[i % 4] });
-      changes.push(names[i % 4]);
+      session.setHyperparams({ optimizer: names[i % 4] });
       // The weights carry over to the new optimizer: nothing is re-initialised.
       const after = await session.readWeights();
       expect(after.map((w) => Array.from(w))).toEqual(before.map((w) => Array.from(w)));
@@ -147,7 +144,11 @@ describe('divergence guard', () => {
       callbacks: { onDiverged: (r) => reports.push(r.message) },
     });
     for (let i = 0; i < 20; i++) await session.trainOneStep();
-    const good = await session.readWeights();
+    const mse = async () => {
+      const out = await session.predict(data.train.x, data.train.count);
+      return out.reduce((sum, v, i) => sum + (v - data.train.y[i]) ** 2, 0) / data.train.count;
+    };
+    const errorBefore = await mse();
     session.setHyperparams({ learningRate: 10 }); // the planted blow-up
     const run = session.train();
     await run;
@@ -156,7 +157,8 @@ describe('divergence guard', () => {
     expect(reports[0]).toMatch(/learning rate .* too large/);
     const restored = await session.readWeights();
     for (const w of restored) for (const v of w) expect(Number.isFinite(v)).toBe(true);
-    expect(restored.flatMap((w) => Array.from(w)).some((v, k) => v !== good.flatMap((g) => Array.from(g))[k]) || true).toBe(true);
+    // Restored to a calm state: the model fits the line about as well as before the blow-up.
+    expect(await mse()).toBeLessThan(2 * errorBefore + 0.05);
     // Lower the rate and it trains again.
     session.setHyperparams({ learningRate: 0.05 });
     await session.trainOneStep();
