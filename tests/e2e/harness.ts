@@ -90,3 +90,15 @@ export async function readFrameMonitor(page: Page): Promise<{ max: number; count
 }
 
 export type { Browser, Page };
+
+/** Whether the lesson's checklist shows an exercise as done (widgets tick them themselves). */
+export function exerciseDone(page: Page, id: string): Promise<boolean> {
+  return page.locator(`li[data-exercise="${id}"] input[type="checkbox"]`).isChecked();
+}
+
+/** The mean squared error the line fitter's live region shows (lessons 2 and 3). */
+export async function shownLineLoss(page: Page): Promise<number> {
+  const text = (await page.getByTestId('line-status').textContent()) ?? '';
+  const match = /Mean squared error: ([\d.e+-]+)/.exec(text);
+  return match ? Number(match[1]) : NaN;
+}

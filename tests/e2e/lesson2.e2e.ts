@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, watchForeignRequests, type App, type Page } from './harness';
+import { exerciseDone, shownLineLoss, startApp, watchForeignRequests, type App } from './harness';
 import { generateLine, leastSquaresLine } from '../../src/ml/toyData';
 
 let app: App;
@@ -9,15 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** The mean squared error the widget's live region shows. */
-async function shownLoss(page: Page): Promise<number> {
-  const text = (await page.getByTestId('line-status').textContent()) ?? '';
-  const match = /Mean squared error: ([\d.e+-]+)/.exec(text);
-  return match ? Number(match[1]) : NaN;
-}
-
-const exerciseDone = (page: Page, id: string) => page.locator(`li[data-exercise="${id}"] input[type="checkbox"]`).isChecked();
 
 describe('lesson 2 in real Chromium: fitting a line', () => {
   it('gradient descent lowers the shown loss, a hand fit ticks the exercise, and a bad CSV names its row and changes nothing', async () => {
@@ -33,27 +24,27 @@ describe('lesson 2 in real Chromium: fitting a line', () => {
     await expect.poll(() => page.getByTestId('point-count').textContent()).toMatch(/^30 points/);
 
     // Play: gradient descent walks down from the flat starting line and the shown loss drops.
-    const before = await shownLoss(page);
+    const before = await shownLineLoss(page);
     expect(before).toBeGreaterThan(1);
     expect(await exerciseDone(page, 'descent-fit')).toBe(false);
     await play.click();
-    await expect.poll(() => shownLoss(page), { timeout: 30_000, interval: 250 }).toBeLessThan(before / 10);
+    await expect.poll(() => shownLineLoss(page), { timeout: 30_000, interval: 250 }).toBeLessThan(before / 10);
     await expect.poll(() => page.getByTestId('line-status').textContent()).toMatch(/after \d+ steps/);
     await expect.poll(() => exerciseDone(page, 'descent-fit'), { timeout: 20_000 }).toBe(true);
 
     // Reset puts the flat line back.
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
-    await expect.poll(() => shownLoss(page)).toBeCloseTo(before, 3);
+    await expect.poll(() => shownLineLoss(page)).toBeCloseTo(before, 3);
     expect(await exerciseDone(page, 'hand-fit')).toBe(false);
 
     // By hand: put the sliders on the least-squares line for the lesson's points (same generator, same seed).
     const best = leastSquaresLine(generateLine({ count: 30, slope: 2, intercept: -0.5, noise: 0.15, seed: 1 }));
     await page.getByTestId('slope-slider').fill(best.slope.toFixed(2));
     await page.getByTestId('intercept-slider').fill(best.intercept.toFixed(2));
-    await expect.poll(() => shownLoss(page)).toBeLessThan(0.05);
+    await expect.poll(() => shownLineLoss(page)).toBeLessThan(0.05);
     await expect.poll(() => page.getByTestId('hand-goal').textContent()).toMatch(/✓ You got the error under 0.05/);
     await expect.poll(() => exerciseDone(page, 'hand-fit')).toBe(true);
-    const handLoss = await shownLoss(page);
+    const handLoss = await shownLineLoss(page);
 
     // A malformed CSV file: the message names the row, and the 30 points stay in use.
     await page.getByTestId('line-fitter').locator('summary', { hasText: 'Change the data' }).click();
@@ -61,7 +52,7 @@ describe('lesson 2 in real Chromium: fitting a line', () => {
     const message = page.getByTestId('csv-error');
     await expect.poll(() => message.textContent()).toMatch(/broken\.csv: Row 3: "abc" in column 2 is not a number\..*previous points are still in use/);
     expect(await page.getByTestId('point-count').textContent()).toMatch(/^30 points \(generated\)/);
-    expect(await shownLoss(page)).toBe(handLoss);
+    expect(await shownLineLoss(page)).toBe(handLoss);
 
     // Clicking empty space adds a point; shift-clicking it deletes it again.
     const plot = page.getByTestId('scatter-plot');
@@ -73,25 +64,25 @@ describe('lesson 2 in real Chromium: fitting a line', () => {
     await expect.poll(() => page.getByTestId('point-count').textContent()).toMatch(/^30 points/);
 
     // Dragging a point moves it: same count, a different loss for the same line.
-    const lossBeforeDrag = await shownLoss(page);
+    const lossBeforeDrag = await shownLineLoss(page);
     const point = plot.locator('circle').first();
     await point.hover();
     const p = (await point.boundingBox())!;
     await page.mouse.down();
     await page.mouse.move(p.x + p.width / 2, p.y + p.height / 2 - 60, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(() => shownLoss(page)).not.toBe(lossBeforeDrag);
+    await expect.poll(() => shownLineLoss(page)).not.toBe(lossBeforeDrag);
     expect(await page.getByTestId('point-count').textContent()).toMatch(/^30 points/);
 
     // Pasted points replace the data; the worker trains on them from the current line.
     await page.getByTestId('csv-text').fill('x,y\n-1,-2\n-0.5,-0.5\n0,1\n0.5,2.5\n1,4\n');
     await page.getByRole('button', { name: 'Use pasted points' }).click();
     await expect.poll(() => page.getByTestId('point-count').textContent()).toMatch(/^5 points \(the pasted text\)/);
-    const onNewData = await shownLoss(page);
+    const onNewData = await shownLineLoss(page);
     expect(onNewData).toBeGreaterThan(0.5);
     await expect.poll(() => play.isEnabled()).toBe(true);
     await play.click();
-    await expect.poll(() => shownLoss(page), { timeout: 30_000, interval: 250 }).toBeLessThan(0.01);
+    await expect.poll(() => shownLineLoss(page), { timeout: 30_000, interval: 250 }).toBeLessThan(0.01);
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, watchForeignRequests, type App, type Page } from './harness';
+import { exerciseDone, shownLineLoss, startApp, watchForeignRequests, type App, type Page } from './harness';
 
 let app: App;
 beforeAll(async () => {
@@ -8,14 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-async function shownLoss(page: Page): Promise<number> {
-  const text = (await page.getByTestId('line-status').textContent()) ?? '';
-  const match = /Mean squared error: ([\d.e+-]+)/.exec(text);
-  return match ? Number(match[1]) : NaN;
-}
-
-const exerciseDone = (page: Page, id: string) => page.locator(`li[data-exercise="${id}"] input[type="checkbox"]`).isChecked();
 
 async function setLearningRate(page: Page, value: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Learning rate' });
@@ -34,7 +26,7 @@ describe('lesson 3 in real Chromium: the learning rate', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Gradient descent and the learning rate/);
     const play = page.getByRole('button', { name: 'Play', exact: true });
     await expect.poll(() => play.isEnabled(), { timeout: 60_000 }).toBe(true);
-    const start = await shownLoss(page);
+    const start = await shownLineLoss(page);
     expect(start).toBeGreaterThan(1);
 
     // Far too large: the loss explodes within a few steps; training pauses and the page says why and what to try.
@@ -49,13 +41,13 @@ describe('lesson 3 in real Chromium: the learning rate', () => {
     await expect.poll(() => exerciseDone(page, 'find-divergence')).toBe(true);
     expect(await page.getByRole('button', { name: 'Pause', exact: true }).isEnabled()).toBe(false);
     // The line is back where this run started, so the loss shown is finite again.
-    await expect.poll(() => shownLoss(page)).toBeCloseTo(start, 2);
+    await expect.poll(() => shownLineLoss(page)).toBeCloseTo(start, 2);
 
     // Still working: lower the rate, Play again, and the loss drops to the bottom quickly.
     expect(await exerciseDone(page, 'fast-convergence')).toBe(false);
     await setLearningRate(page, '0.5');
     await play.click();
-    await expect.poll(() => shownLoss(page), { timeout: 30_000, interval: 250 }).toBeLessThan(start / 10);
+    await expect.poll(() => shownLineLoss(page), { timeout: 30_000, interval: 250 }).toBeLessThan(start / 10);
     await expect.poll(() => page.getByTestId('convergence').textContent(), { timeout: 20_000 }).toMatch(/✓ Reached the best line .* in \d+ steps/);
     await expect.poll(() => exerciseDone(page, 'fast-convergence')).toBe(true);
     expect(await alert.isVisible()).toBe(false);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, watchForeignRequests, type App, type Page } from './harness';
+import { exerciseDone, startApp, watchForeignRequests, type App, type Page } from './harness';
 
 let app: App;
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('lesson 4 in real Chromium', () => {
 
     // The exercise: 8 hidden units or fewer, validation loss under 0.02. Changing the units
     // rebuilds the model and keeps playing.
-    expect(await page.locator('li[data-exercise="small-sine"] input[type="checkbox"]').isChecked()).toBe(false);
+    expect(await exerciseDone(page, 'small-sine')).toBe(false);
     const units = page.getByTestId('curve-fitter').getByLabel('Units per layer');
     await units.fill('8');
     await units.press('Enter');
@@ -71,7 +71,7 @@ describe('lesson 4 in real Chromium', () => {
       .toBe(1);
     await expect.poll(() => page.getByTestId('exercise-done').count(), { timeout: 30_000 }).toBe(1);
     await expect
-      .poll(() => page.locator('li[data-exercise="small-sine"] input[type="checkbox"]').isChecked())
+      .poll(() => exerciseDone(page, 'small-sine'))
       .toBe(true);
 
     // Show hidden units: the plot keeps drawing (the option asks the worker for the hidden layer).
