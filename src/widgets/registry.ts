@@ -5,8 +5,8 @@ import type { Component } from 'svelte';
 export type WidgetLoader = () => Promise<{ default: Component<any> }>;
 
 export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetLoader>([
-  ['mnist-trainer', () => import('./MnistTrainer.svelte')],
-  ['line-fitter', () => import('./LineFitter.svelte')],
-  ['curve-fitter', () => import('./CurveFitter.svelte')],
-  ['classifier-playground', () => import('./ClassifierPlayground.svelte')],
+  ['mnist-trainer', () => import('./digits/MnistTrainer.svelte')],
+  ['line-fitter', () => import('./line/LineFitter.svelte')],
+  ['curve-fitter', () => import('./toy/CurveFitter.svelte')],
+  ['classifier-playground', () => import('./toy/ClassifierPlayground.svelte')],
 ]);

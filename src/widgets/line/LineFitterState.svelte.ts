@@ -1,0 +1,356 @@
+import { TrainerState } from '../trainer/TrainerState.svelte';
+import { throttleLatest, type ThrottledTask } from '../trainer/throttleLatest';
+import { viewFor, type PlotView } from './scatterEditing';
+import { generateLine, lossLandscape, meanSquaredError, type LossLandscape, type Points1D } from '../../ml/toyData';
+import {
+  HAND_FIT_TARGET,
+  LINE_SPEC,
+  bestLine,
+  convergenceVerdict,
+  lineFromWeights,
+  lineHyperparams,
+  lineToWeights,
+  lineTrainingData,
+  parameterHalfRange,
+  stableLearningRateLimit,
+  type Line,
+  type LineFitterExercises,
+  type LineFitterSettings,
+} from '../../ml/lineFit';
+import type { SessionEvent } from '../../worker/protocol';
+import type { TrainingClient } from '../../worker/TrainingClient';
+
+export interface PathPoint extends Line {
+  step: number;
+}
+
+/** Where the current line came from: the lesson's start, the learner's hands, or gradient descent. */
+export type LineSource = 'start' | 'hand' | 'descent';
+
+const GENERATED_X_RANGE = { xMin: -1, xMax: 1 } as const;
+const LANDSCAPE_RESOLUTION = 90;
+const MAX_PATH = 4000;
+const PUBLISH_MS = 100;
+
+/**
+ * The line fitter's page-side state: the points, the line, the path gradient descent took, and
+ * keeping the training worker in step with them. Hand edits are instant on the page; the worker
+ * hears about them through one throttled sync, so dragging never queues a backlog of requests.
+ */
+export class LineFitterState {
+  readonly trainer: TrainerState;
+  readonly usesDescent: boolean;
+  readonly startLine: Line;
+
+  points = $state.raw<Points1D>({ x: new Float32Array(0), y: new Float32Array(0) });
+  /** Where the points came from, for the learner: "generated", a file name, "pasted text". */
+  dataSource = $state('generated');
+  view = $state.raw<PlotView>({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
+  /** The sliders and the landscape span [−halfRange, halfRange] for both m and b. */
+  halfRange = $state(3);
+  line = $state.raw<Line>({ slope: 0, intercept: 0 });
+  lineSource = $state<LineSource>('start');
+  path = $state.raw<PathPoint[]>([]);
+  learningRate = $state(0.1);
+  stepsPerSecond = $state(20);
+  noise = $state(0.15);
+  count = $state(30);
+  seed = $state(1);
+  handFitDone = $state(false);
+  /** Set once the current run reaches the best line (within 1 %). */
+  convergence = $state.raw<{ fast: boolean; step: number } | null>(null);
+  settingMessages = $state.raw<string[]>([]);
+
+  readonly best = $derived(bestLine(this.points));
+  readonly mse = $derived(meanSquaredError(this.points, this.line.slope, this.line.intercept));
+  readonly landscape: LossLandscape = $derived(
+    lossLandscape(this.points, { mRange: [-this.halfRange, this.halfRange], bRange: [-this.halfRange, this.halfRange], resolution: LANDSCAPE_RESOLUTION }),
+  );
+  readonly learningRateLimit = $derived(stableLearningRateLimit(this.points));
+
+  #settings: LineFitterSettings;
+  #exercises: LineFitterExercises;
+  #onexercise: () => ((id: string) => void) | undefined;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never shown
+  #fired = new Set<string>();
+  #unsubscribe: (() => void) | null = null;
+  #sync: ThrottledTask;
+  #dataDirty = false;
+  #lineDirty = false;
+  /** Counts hand edits: descent reports are ignored until the worker has the newest hand-set line. */
+  #handEdits = 0;
+  #handSynced = 0;
+  #runStartMse: number | null = null;
+  #pendingPath: PathPoint[] = [];
+  #pendingLine: Line | null = null;
+  #publishTimer: ReturnType<typeof setTimeout> | null = null;
+  #disposed = false;
+
+  constructor(
+    settings: LineFitterSettings,
+    exercises: LineFitterExercises,
+    onexercise: () => ((id: string) => void) | undefined,
+    options: { createClient?: () => TrainingClient } = {},
+  ) {
+    this.trainer = new TrainerState({ createClient: options.createClient });
+    this.#settings = settings;
+    this.#exercises = exercises;
+    this.#onexercise = onexercise;
+    this.usesDescent = settings.mode !== 'hand';
+    this.startLine = { slope: settings.startSlope, intercept: settings.startIntercept };
+    this.learningRate = settings.learningRate;
+    this.stepsPerSecond = settings.stepsPerSecond;
+    this.noise = settings.noise;
+    this.count = settings.count;
+    this.seed = settings.seed;
+    this.line = this.startLine;
+    this.#sync = throttleLatest(() => this.#syncWorker(), 60);
+    this.#setData(this.#generate(), 'generated', true);
+  }
+
+  /** Starts the worker (plain JavaScript backend: two weights train fastest without WebGL or wasm). */
+  async start(): Promise<void> {
+    if (!this.usesDescent) return;
+    const points = this.points;
+    await this.trainer.start('cpu', { kind: 'arrays', data: lineTrainingData(points) }, LINE_SPEC, lineHyperparams(this.learningRate, points.x.length), {
+      reportWeights: true,
+      stepsPerSecond: this.stepsPerSecond,
+      evaluateTrainingSet: true,
+    });
+    const client = this.trainer.client;
+    if (this.#disposed || !client || this.trainer.status === 'error') return;
+    this.#unsubscribe = client.onEvent((event) => this.#onEvent(event));
+    // Whatever changed while the worker started (data, line) is sent now, in one go.
+    this.#dataDirty = points !== this.points;
+    this.#lineDirty = true;
+    this.#sync.request();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#sync.cancel();
+    if (this.#publishTimer) clearTimeout(this.#publishTimer);
+    this.#unsubscribe?.();
+    this.trainer.dispose();
+  }
+
+  // ---- the learner's actions ----------------------------------------------------------------
+
+  /** A slider or a typed value: instant on the page; gradient descent restarts from here. */
+  setLineByHand(line: Line): void {
+    this.line = line;
+    this.lineSource = 'hand';
+    this.path = [];
+    this.convergence = null;
+    this.#handEdits++;
+    this.#checkHandFit();
+    this.#requestLineSync();
+  }
+
+  /** Reset: back to the lesson's starting line, step 0. */
+  resetLine(): void {
+    this.line = this.startLine;
+    this.lineSource = 'start';
+    this.path = [];
+    this.convergence = null;
+    this.#handEdits++;
+    this.#requestLineSync();
+  }
+
+  /** While a point is dragged: the plot, the loss and the landscape follow; the worker waits for the drop. */
+  previewPoints(points: Points1D): void {
+    this.points = points;
+  }
+
+  /** An edit is finished (drop, add, delete): the worker trains on the new points from the current line. */
+  commitPoints(points: Points1D): void {
+    this.#setData(points, this.dataSource === 'generated' ? 'generated, then edited' : this.dataSource, false);
+  }
+
+  regenerate(changes: { noise?: number; count?: number; newSeed?: boolean }): void {
+    if (changes.noise !== undefined) this.noise = changes.noise;
+    if (changes.count !== undefined) this.count = changes.count;
+    if (changes.newSeed) this.seed = (this.seed + 1) % 1_000_000;
+    this.#setData(this.#generate(), 'generated', true);
+  }
+
+  loadPoints(points: Points1D, source: string): void {
+    this.#setData(points, source, true);
+  }
+
+  async setLearningRate(value: number): Promise<void> {
+    this.learningRate = value;
+    if (this.trainer.client) this.settingMessages = await this.trainer.setHyper({ learningRate: value });
+  }
+
+  async setStepsPerSecond(value: number): Promise<void> {
+    this.stepsPerSecond = value;
+    if (!this.trainer.client) return;
+    try {
+      await this.trainer.call('setPace', { stepsPerSecond: value });
+    } catch (error) {
+      this.trainer.message = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  // ---- data ----------------------------------------------------------------------------------
+
+  #generate(): Points1D {
+    const s = this.#settings;
+    return generateLine({ count: this.count, slope: s.slope, intercept: s.intercept, noise: this.noise, seed: this.seed });
+  }
+
+  #setData(points: Points1D, source: string, reframe: boolean): void {
+    this.points = points;
+    this.dataSource = source;
+    if (reframe) this.view = viewFor(points, source === 'generated' ? GENERATED_X_RANGE : {});
+    this.halfRange = parameterHalfRange(bestLine(points).line, this.startLine);
+    this.count = points.x.length;
+    if (this.lineSource === 'hand') this.#checkHandFit();
+    this.#dataDirty = true;
+    this.#sync.request();
+  }
+
+  // ---- keeping the worker in step ------------------------------------------------------------
+
+  #requestLineSync(): void {
+    this.#lineDirty = true;
+    this.#sync.request();
+  }
+
+  async #syncWorker(): Promise<void> {
+    const trainer = this.trainer;
+    if (this.#disposed || !this.#unsubscribe || trainer.status === 'error') return;
+    try {
+      if (this.#dataDirty) {
+        this.#dataDirty = false;
+        this.#lineDirty = false;
+        const handEdits = this.#handEdits;
+        const wasRunning = trainer.status === 'running';
+        const points = this.points;
+        await trainer.call('load', { task: { kind: 'arrays', data: lineTrainingData(points) } });
+        await trainer.configure(LINE_SPEC, lineHyperparams(this.learningRate, points.x.length));
+        await trainer.call('setPace', { stepsPerSecond: this.stepsPerSecond });
+        await this.#writeLine(this.line, handEdits);
+        if (wasRunning && !this.#dataDirty && this.#handEdits === handEdits) await trainer.train();
+      } else if (this.#lineDirty) {
+        this.#lineDirty = false;
+        const handEdits = this.#handEdits;
+        await trainer.reset();
+        await this.#writeLine(this.line, handEdits);
+      }
+    } catch (error) {
+      trainer.message = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#dataDirty || this.#lineDirty) this.#sync.request();
+  }
+
+  /** Puts `line` into the model and starts a fresh path there. */
+  async #writeLine(line: Line, handEdits: number): Promise<void> {
+    await this.trainer.call('setWeights', { values: lineToWeights(line) });
+    this.#handSynced = handEdits;
+    this.#dropPending();
+    this.path = [{ step: 0, ...line }];
+    this.#runStartMse = meanSquaredError(this.points, line.slope, line.intercept);
+    this.convergence = null;
+  }
+
+  // ---- what the worker reports ---------------------------------------------------------------
+
+  #onEvent(event: SessionEvent): void {
+    // A report from before the latest hand edit reached the worker would drag the line back.
+    if (this.#handSynced !== this.#handEdits) return;
+    if (event.kind === 'step') {
+      const line = lineFromWeights(event.progress.weights);
+      if (!line) return;
+      this.#checkConvergence(line, event.progress.step);
+      this.#pendingLine = line;
+      this.#pendingPath.push({ step: event.progress.step, ...line });
+      this.#publishTimer ??= setTimeout(() => this.#publish(), PUBLISH_MS);
+    } else if (event.kind === 'diverged') {
+      this.#publish();
+      this.#fire(this.#exercises.divergeExercise);
+      void this.#showRestoredLine(event.report.restoredStep);
+    }
+  }
+
+  /**
+   * After a divergence the session restores an earlier step. Step 0 is this run's starting line,
+   * which the session does not know (it was written into the model): put it back explicitly.
+   */
+  async #showRestoredLine(restoredStep: number): Promise<void> {
+    try {
+      const edits = this.#handEdits;
+      const start = this.path[0];
+      let line: Line | null;
+      if (restoredStep === 0 && start) {
+        line = { slope: start.slope, intercept: start.intercept };
+        await this.trainer.call('setWeights', { values: lineToWeights(line) });
+      } else {
+        line = lineFromWeights((await this.trainer.call('weights', {})).values);
+      }
+      if (!line || edits !== this.#handEdits) return;
+      this.line = line;
+      this.path = [...this.path, { step: this.trainer.step, ...line }];
+    } catch {
+      // The last reported line stays; the next report corrects it.
+    }
+  }
+
+  /** Hands the coalesced reports to the page at most ten times a second (each repaint costs). */
+  #publish(): void {
+    if (this.#publishTimer) clearTimeout(this.#publishTimer);
+    this.#publishTimer = null;
+    if (!this.#pendingLine) return;
+    const tolerance = this.halfRange * 2e-3;
+    let path = this.path;
+    const added: PathPoint[] = [];
+    let last = path.at(-1);
+    for (const p of this.#pendingPath) {
+      // Once the line has settled, further steps add nothing visible to the path.
+      if (last && Math.abs(p.slope - last.slope) < tolerance && Math.abs(p.intercept - last.intercept) < tolerance) continue;
+      added.push(p);
+      last = p;
+    }
+    if (added.length) {
+      path = [...path, ...added];
+      if (path.length > MAX_PATH) path = [path[0], ...path.slice(path.length - MAX_PATH + 1)];
+      this.path = path;
+    }
+    this.line = this.#pendingLine;
+    this.lineSource = 'descent';
+    this.#pendingLine = null;
+    this.#pendingPath = [];
+  }
+
+  #dropPending(): void {
+    if (this.#publishTimer) clearTimeout(this.#publishTimer);
+    this.#publishTimer = null;
+    this.#pendingLine = null;
+    this.#pendingPath = [];
+  }
+
+  // ---- exercises -----------------------------------------------------------------------------
+
+  #checkHandFit(): void {
+    if (this.mse < HAND_FIT_TARGET) {
+      this.handFitDone = true;
+      this.#fire(this.#exercises.handMseExercise);
+    }
+  }
+
+  #checkConvergence(line: Line, step: number): void {
+    if (this.convergence || this.#runStartMse === null) return;
+    const verdict = convergenceVerdict(this.#runStartMse, meanSquaredError(this.points, line.slope, line.intercept), this.best.mse, step);
+    if (verdict !== 'fast' && verdict !== 'slow') return;
+    this.convergence = { fast: verdict === 'fast', step };
+    if (verdict === 'fast') this.#fire(this.#exercises.convergeExercise);
+    this.#fire(this.#exercises.descentExercise);
+  }
+
+  #fire(id: string | undefined): void {
+    if (!id || this.#fired.has(id)) return;
+    this.#fired.add(id);
+    this.#onexercise()?.(id);
+  }
+}
