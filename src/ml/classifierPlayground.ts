@@ -3,11 +3,12 @@
 // settings. No tfjs and no DOM.
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
-import type { Activation, ModelSpec } from './modelSpec';
+import { ACTIVATION_NAMES, type Activation, type ModelSpec } from './modelSpec';
 import { FEATURE_NAMES, FEATURES, featurize, type FeatureName } from './features';
 import { DATASET_2D_KINDS, generate2D, splitPoints2D, type Dataset2DKind, type Points2D } from './toyData';
 import type { Examples, TrainingData } from './TrainingSession';
-import { ACTIVATION_NAMES } from './curveFitting';
+import { generateCode } from './codegen';
+import { TOY_TUNING, type ToyTrainerDefinition } from './toyTrainer';
 
 export const DATASETS_2D = new Map([
   ['circle', 'Circle'],
@@ -134,9 +135,6 @@ export const POINT_COUNT = 500;
 export const GRID_RANGE = 6;
 export const GRID_RESOLUTION = 64;
 
-/** The self-checking exercise of lesson 5. */
-export const SPIRAL_EXERCISE = { id: 'separate-spiral', maxTestLoss: 0.1 } as const;
-
 export function playgroundSettings(raw: Record<string, unknown>): { settings: PlaygroundSettings; messages: string[] } {
   const { values, messages } = checkValues(PLAYGROUND_SCHEMA, raw);
   const settings = { ...defaults(PLAYGROUND_SCHEMA), ...values };
@@ -219,11 +217,29 @@ export function buildPlaygroundTask(settings: PlaygroundSettings, seed: number, 
   };
 }
 
-export function spiralExerciseMet(settings: PlaygroundSettings, testLoss: number | undefined): boolean {
-  return (
-    settings.dataset === 'spiral' &&
-    testLoss !== undefined &&
-    Number.isFinite(testLoss) &&
-    testLoss < SPIRAL_EXERCISE.maxTestLoss
-  );
-}
+/** Seed of the points and their split, so a setting always gives the same data. */
+const DATA_SEED = 3;
+
+/** The 2-D classifier playground of lesson 5 as a toy trainer. */
+export const CLASSIFIER_PLAYGROUND: ToyTrainerDefinition<typeof PLAYGROUND_SCHEMA, PlaygroundTask> = {
+  schema: PLAYGROUND_SCHEMA,
+  dataKeys: DATA_KEYS,
+  modelKeys: MODEL_KEYS,
+  liveKeys: LIVE_KEYS,
+  tuning: TOY_TUNING,
+  settings: playgroundSettings,
+  task: (s) => buildPlaygroundTask(s, DATA_SEED),
+  model: playgroundSpec,
+  hyper: playgroundHyper,
+  // The penalty's kind and rate are one pair of session settings (l1, l2).
+  liveChange: (key, s) => (key === 'regularization' || key === 'regularizationRate' ? regularizationHyper(s) : { [key]: s[key] }),
+  code: (s) =>
+    generateCode({
+      spec: playgroundSpec(s),
+      inputShape: [selectedFeatures(s).length],
+      outputUnits: 1,
+      loss: 'sigmoidCrossEntropy',
+      hyper: playgroundHyper(s),
+      dataDescription: 'Each point as its chosen features, xs [n, features], and its class (0 or 1) as ys [n, 1].',
+    }),
+};

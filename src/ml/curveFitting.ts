@@ -3,22 +3,17 @@
 // rescaled) and the grid the fitted curve is drawn on. No tfjs and no DOM.
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
-import type { Activation, ModelSpec } from './modelSpec';
+import { ACTIVATION_NAMES, type Activation, type ModelSpec } from './modelSpec';
 import { CURVE_KINDS, generateCurve, splitPoints, type CurveKind, type Points1D } from './toyData';
 import type { Examples, TrainingData } from './TrainingSession';
+import { generateCode } from './codegen';
+import { TOY_TUNING, type ToyTrainerDefinition } from './toyTrainer';
 
 export const CURVE_DATASETS = new Map([
   ['sine', 'Sine wave'],
   ['step', 'Step'],
   ['quadratic', 'Parabola'],
   ['custom', 'Your own data (CSV)'],
-]);
-
-export const ACTIVATION_NAMES = new Map([
-  ['relu', 'ReLU'],
-  ['tanh', 'tanh'],
-  ['sigmoid', 'sigmoid'],
-  ['linear', 'linear (none)'],
 ]);
 
 export const CURVE_FITTER_SCHEMA = {
@@ -92,16 +87,19 @@ export const DATA_KEYS: readonly CurveFitterKey[] = ['dataset', 'points', 'noise
 export const MODEL_KEYS: readonly CurveFitterKey[] = ['hiddenLayers', 'units', 'activation'];
 export const LIVE_KEYS: readonly CurveFitterKey[] = ['learningRate', 'batchSize'];
 
-/** The self-checking exercise of lesson 4: a small network that fits the sine well. */
-export const SINE_EXERCISE = { id: 'small-sine', maxHiddenUnits: 8, maxValidationLoss: 0.02 } as const;
-
 /** Lesson props → checked settings (unknown or invalid props are reported, defaults fill the rest). */
 export function curveFitterSettings(raw: Record<string, unknown>): {
   settings: CurveFitterSettings;
   messages: string[];
 } {
   const { values, messages } = checkValues(CURVE_FITTER_SCHEMA, raw);
-  return { settings: { ...defaults(CURVE_FITTER_SCHEMA), ...values }, messages };
+  const settings = { ...defaults(CURVE_FITTER_SCHEMA), ...values };
+  if (settings.dataset === 'custom') {
+    // Own data can only come from the learner, so a lesson cannot start with it.
+    settings.dataset = 'sine';
+    messages.push('"Your own data" needs a CSV first: starting with the sine wave.');
+  }
+  return { settings, messages };
 }
 
 export function curveModelSpec(
@@ -124,17 +122,6 @@ export function curveHyper(settings: Pick<CurveFitterSettings, 'learningRate' | 
     learningRate: settings.learningRate,
     batchSize: settings.batchSize,
   };
-}
-
-export function sineExerciseMet(settings: CurveFitterSettings, validationLoss: number | undefined): boolean {
-  return (
-    settings.dataset === 'sine' &&
-    settings.hiddenLayers > 0 &&
-    hiddenUnitTotal(settings) <= SINE_EXERCISE.maxHiddenUnits &&
-    validationLoss !== undefined &&
-    Number.isFinite(validationLoss) &&
-    validationLoss < SINE_EXERCISE.maxValidationLoss
-  );
 }
 
 /**
@@ -273,3 +260,33 @@ export function unitContributions(
   }
   return { contributions, offset: outputBias[0] * s.yScale + s.yOffset };
 }
+
+/** Seeds of the built-in curves and of the train/validation split, so a setting always gives the same points. */
+const DATA_SEED = 7;
+const SPLIT_SEED = 11;
+
+/** The curve fitter of lesson 4 as a toy trainer: a small MLP fits points, live. */
+export const CURVE_FITTER: ToyTrainerDefinition<typeof CURVE_FITTER_SCHEMA, CurveTask, Points1D> = {
+  schema: CURVE_FITTER_SCHEMA,
+  dataKeys: DATA_KEYS,
+  modelKeys: MODEL_KEYS,
+  liveKeys: LIVE_KEYS,
+  tuning: TOY_TUNING,
+  settings: curveFitterSettings,
+  task: (s, own) =>
+    s.dataset === 'custom' && own
+      ? buildCurveTask(own, s.validationPercent / 100, SPLIT_SEED, fitScaling(own))
+      : buildCurveTask(generatedPoints(s, DATA_SEED), s.validationPercent / 100, SPLIT_SEED, IDENTITY_SCALING),
+  model: curveModelSpec,
+  hyper: curveHyper,
+  code: (s) =>
+    generateCode({
+      spec: curveModelSpec(s),
+      inputShape: [1],
+      outputUnits: 1,
+      loss: 'meanSquaredError',
+      hyper: curveHyper(s),
+      dataDescription: 'Your points as xs [n, 1] and ys [n, 1] (scaled to about −1…1).',
+    }),
+  figures: (s) => ({ hiddenUnits: hiddenUnitTotal(s) }),
+};

@@ -33,35 +33,14 @@ export const LINE_FITTER_SCHEMA = {
 
 export type LineFitterSettings = Values<typeof LINE_FITTER_SCHEMA>;
 
-/** The exercise ids a lesson hands the widget, by the condition that completes them. */
-export interface LineFitterExercises {
-  /** The learner got the mean squared error under HAND_FIT_TARGET with the sliders. */
-  handMseExercise?: string;
-  /** Gradient descent diverged. */
-  divergeExercise?: string;
-  /** Gradient descent reached the best line (within CONVERGED_TOLERANCE) in under FAST_STEPS steps. */
-  convergeExercise?: string;
-  /** Gradient descent reached the best line, however many steps it took. */
-  descentExercise?: string;
-}
-
+/**
+ * The widget's own goals when a lesson sets none: the error to reach by hand, and the steps in
+ * which gradient descent counts as fast. A lesson's exercise checks (its frontmatter) override them.
+ */
 export const HAND_FIT_TARGET = 0.05;
+export const FAST_STEPS = 50;
 /** "Converged": the MSE is within 1 % of the least-squares optimum. */
 export const CONVERGED_TOLERANCE = 0.01;
-export const FAST_STEPS = 50;
-
-const EXERCISE_KEYS = ['handMseExercise', 'divergeExercise', 'convergeExercise', 'descentExercise'] as const;
-
-/** Keeps only the known keys whose values are exercise ids (slugs), so a typo in a lesson cannot tick something else. */
-export function checkExercises(raw: unknown): LineFitterExercises {
-  const out: LineFitterExercises = {};
-  if (!raw || typeof raw !== 'object') return out;
-  for (const key of EXERCISE_KEYS) {
-    const value = (raw as Record<string, unknown>)[key];
-    if (typeof value === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) out[key] = value;
-  }
-  return out;
-}
 
 /** No hidden layers: the output layer alone is y = m·x + b, with weights [kernel [[m]], bias [b]]. */
 export const LINE_SPEC: ModelSpec = { layers: [] };

@@ -2,6 +2,13 @@
 // loading TensorFlow.js.
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'linear'];
+/** The activations as a learner picks them, for settings schemas. */
+export const ACTIVATION_NAMES = new Map<Activation, string>([
+  ['relu', 'ReLU'],
+  ['tanh', 'tanh'],
+  ['sigmoid', 'sigmoid'],
+  ['linear', 'linear (none)'],
+]);
 
 export type LayerSpec =
   | { type: 'dense'; units: number; activation: Activation }

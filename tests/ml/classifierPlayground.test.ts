@@ -1,3 +1,5 @@
+import { checkMet } from '../../src/app/exerciseCheck';
+import { lessonBound, lessonCheck } from '../lessonExercises';
 import { describe, expect, it } from 'vitest';
 import {
   DATA_KEYS,
@@ -5,7 +7,6 @@ import {
   MODEL_KEYS,
   PLAYGROUND_SCHEMA,
   POINT_COUNT,
-  SPIRAL_EXERCISE,
   buildPlaygroundTask,
   hiddenLayerUnits,
   playgroundHyper,
@@ -13,7 +14,7 @@ import {
   playgroundSpec,
   regularizationHyper,
   selectedFeatures,
-  spiralExerciseMet,
+  CLASSIFIER_PLAYGROUND,
 } from '../../src/ml/classifierPlayground';
 import { FEATURE_NAMES } from '../../src/ml/features';
 import { defaults } from '../../src/ml/schema';
@@ -95,10 +96,13 @@ describe('classifier playground settings', () => {
     expect(buildPlaygroundTask(s, 3).test.x1).toEqual(task.test.x1);
   });
 
-  it('meets the spiral exercise only on the spiral below the stated test loss', () => {
-    expect(spiralExerciseMet({ ...base, dataset: 'spiral' }, 0.05)).toBe(true);
-    expect(spiralExerciseMet({ ...base, dataset: 'spiral' }, SPIRAL_EXERCISE.maxTestLoss)).toBe(false);
-    expect(spiralExerciseMet({ ...base, dataset: 'circle' }, 0.01)).toBe(false);
-    expect(spiralExerciseMet({ ...base, dataset: 'spiral' }, undefined)).toBe(false);
+  it("ticks lesson 5's spiral exercise only on the spiral below the lesson's test loss", () => {
+    const check = lessonCheck('05-decision-boundaries.md', 'separate-spiral');
+    const target = lessonBound('05-decision-boundaries.md', 'separate-spiral', 'valLoss', 'below');
+    const figures = (settings: typeof base, valLoss: number | undefined) => ({ ...settings, ...CLASSIFIER_PLAYGROUND.figures?.(settings), valLoss });
+    expect(checkMet(check, figures({ ...base, dataset: 'spiral' }, target * 0.5))).toBe(true);
+    expect(checkMet(check, figures({ ...base, dataset: 'spiral' }, target))).toBe(false);
+    expect(checkMet(check, figures({ ...base, dataset: 'circle' }, target * 0.1))).toBe(false);
+    expect(checkMet(check, figures({ ...base, dataset: 'spiral' }, undefined))).toBe(false);
   });
 });

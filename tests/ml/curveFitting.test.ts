@@ -1,3 +1,5 @@
+import { checkMet } from '../../src/app/exerciseCheck';
+import { lessonBound, lessonCheck } from '../lessonExercises';
 import { describe, expect, it } from 'vitest';
 import {
   CURVE_FITTER_SCHEMA,
@@ -5,7 +7,6 @@ import {
   IDENTITY_SCALING,
   LIVE_KEYS,
   MODEL_KEYS,
-  SINE_EXERCISE,
   buildCurveTask,
   curveFitterSettings,
   curveHyper,
@@ -16,7 +17,7 @@ import {
   hiddenUnitTotal,
   linspace,
   plotXRange,
-  sineExerciseMet,
+  CURVE_FITTER,
   toModelX,
   toModelY,
   unitContributions,
@@ -65,15 +66,19 @@ describe('curve fitter settings', () => {
     });
   });
 
-  it('meets the sine exercise only on the sine, with 1–8 hidden units, below the stated loss', () => {
-    const small = { ...base, dataset: 'sine', hiddenLayers: 2, units: 4 };
-    expect(sineExerciseMet(small, 0.015)).toBe(true);
-    expect(sineExerciseMet(small, SINE_EXERCISE.maxValidationLoss)).toBe(false);
-    expect(sineExerciseMet(small, undefined)).toBe(false);
-    expect(sineExerciseMet(small, NaN)).toBe(false);
-    expect(sineExerciseMet({ ...small, units: 5 }, 0.015)).toBe(false); // 10 units
-    expect(sineExerciseMet({ ...small, hiddenLayers: 0 }, 0.015)).toBe(false);
-    expect(sineExerciseMet({ ...small, dataset: 'step' }, 0.015)).toBe(false);
+  it("ticks lesson 4's sine exercise only on the sine, with 1–8 hidden units, below the lesson's loss", () => {
+    const check = lessonCheck('04-neural-network-curves.md', 'small-sine');
+    const target = lessonBound('04-neural-network-curves.md', 'small-sine', 'valLoss', 'below');
+    const met = (settings: typeof base, valLoss: number | undefined) => checkMet(check, { ...settings, ...CURVE_FITTER.figures?.(settings), valLoss });
+    const small = { ...base, dataset: 'sine', hiddenLayers: 2, units: 4 } as typeof base;
+    expect(CURVE_FITTER.figures?.(small)).toEqual({ hiddenUnits: 8 });
+    expect(met(small, target * 0.75)).toBe(true);
+    expect(met(small, target)).toBe(false);
+    expect(met(small, undefined)).toBe(false);
+    expect(met(small, NaN)).toBe(false);
+    expect(met({ ...small, units: 5 }, target * 0.75)).toBe(false); // 10 units
+    expect(met({ ...small, hiddenLayers: 0 }, target * 0.75)).toBe(false);
+    expect(met({ ...small, dataset: 'step' }, target * 0.75)).toBe(false);
   });
 });
 

@@ -8,7 +8,6 @@ import {
   LINE_FITTER_SCHEMA,
   LINE_SPEC,
   bestLine,
-  checkExercises,
   convergenceVerdict,
   explainDivergence,
   formatLoss,
@@ -205,12 +204,6 @@ describe('line fitter helpers', () => {
     expect(values).toMatchObject({ learningRate: 10, count: 1000, mode: 'both', noise: 0.3 });
     expect(messages).toHaveLength(3);
     expect(defaults(LINE_FITTER_SCHEMA).stepsPerSecond).toBe(20);
-  });
-
-  it('keeps only known exercise keys with slug values', () => {
-    expect(checkExercises({ handMseExercise: 'hand-fit', divergeExercise: 'Bad Id', other: 'x' })).toEqual({ handMseExercise: 'hand-fit' });
-    expect(checkExercises('nope')).toEqual({});
-    expect(checkExercises(null)).toEqual({});
   });
 
   it('builds a full-batch SGD task for the points', () => {

@@ -1,4 +1,5 @@
 import { TrainerState } from '../trainer/TrainerState.svelte';
+import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from '../trainer/throttleLatest';
 import { viewFor, type PlotView } from './scatterEditing';
 import { generateLine, lossLandscape, meanSquaredError, type LossLandscape, type Points1D } from '../../ml/toyData';
@@ -6,6 +7,7 @@ import {
   HAND_FIT_TARGET,
   LINE_SPEC,
   bestLine,
+  FAST_STEPS,
   convergenceVerdict,
   lineFromWeights,
   lineHyperparams,
@@ -14,10 +16,9 @@ import {
   parameterHalfRange,
   stableLearningRateLimit,
   type Line,
-  type LineFitterExercises,
   type LineFitterSettings,
 } from '../../ml/lineFit';
-import type { SessionEvent } from '../../worker/protocol';
+import type { DivergenceReport, StepProgress } from '../../ml/TrainingSession';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
 export interface PathPoint extends Line {
@@ -41,6 +42,9 @@ export class LineFitterState {
   readonly trainer: TrainerState;
   readonly usesDescent: boolean;
   readonly startLine: Line;
+  /** The lesson's targets: the error to reach by hand, the steps to reach the best line in. */
+  readonly handFitTarget: number;
+  readonly fastSteps: number;
 
   points = $state.raw<Points1D>({ x: new Float32Array(0), y: new Float32Array(0) });
   /** Where the points came from, for the learner: "generated", a file name, "pasted text". */
@@ -69,11 +73,9 @@ export class LineFitterState {
   readonly learningRateLimit = $derived(stableLearningRateLimit(this.points));
 
   #settings: LineFitterSettings;
-  #exercises: LineFitterExercises;
-  #onexercise: () => ((id: string) => void) | undefined;
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never shown
-  #fired = new Set<string>();
-  #unsubscribe: (() => void) | null = null;
+  #exercises: ExerciseTracker;
+  #diverged = false;
+  #unsubscribe: (() => void)[] = [];
   #sync: ThrottledTask;
   #dataDirty = false;
   #lineDirty = false;
@@ -81,21 +83,20 @@ export class LineFitterState {
   #handEdits = 0;
   #handSynced = 0;
   #runStartMse: number | null = null;
-  #pendingPath: PathPoint[] = [];
-  #pendingLine: Line | null = null;
-  #publishTimer: ReturnType<typeof setTimeout> | null = null;
   #disposed = false;
 
   constructor(
     settings: LineFitterSettings,
-    exercises: LineFitterExercises,
+    exercises: unknown,
     onexercise: () => ((id: string) => void) | undefined,
     options: { createClient?: () => TrainingClient } = {},
   ) {
-    this.trainer = new TrainerState({ createClient: options.createClient });
+    // Step reports reach the page (and the path) ten times a second: each repaint costs.
+    this.trainer = new TrainerState({ createClient: options.createClient, uiIntervalMs: PUBLISH_MS });
     this.#settings = settings;
-    this.#exercises = exercises;
-    this.#onexercise = onexercise;
+    this.#exercises = new ExerciseTracker(exercises, onexercise);
+    this.handFitTarget = this.#exercises.bound('handMse', 'below') ?? HAND_FIT_TARGET;
+    this.fastSteps = this.#exercises.bound('convergedStep', 'below') ?? FAST_STEPS;
     this.usesDescent = settings.mode !== 'hand';
     this.startLine = { slope: settings.startSlope, intercept: settings.startIntercept };
     this.learningRate = settings.learningRate;
@@ -117,9 +118,11 @@ export class LineFitterState {
       stepsPerSecond: this.stepsPerSecond,
       evaluateTrainingSet: true,
     });
-    const client = this.trainer.client;
-    if (this.#disposed || !client || this.trainer.status === 'error') return;
-    this.#unsubscribe = client.onEvent((event) => this.#onEvent(event));
+    if (this.#disposed || !this.trainer.connected || this.trainer.status === 'error') return;
+    this.#unsubscribe = [
+      this.trainer.progress.onSteps((steps) => this.#onSteps(steps)),
+      this.trainer.progress.onDivergence((report) => this.#onDivergence(report)),
+    ];
     // Whatever changed while the worker started (data, line) is sent now, in one go.
     this.#dataDirty = points !== this.points;
     this.#lineDirty = true;
@@ -129,8 +132,7 @@ export class LineFitterState {
   dispose(): void {
     this.#disposed = true;
     this.#sync.cancel();
-    if (this.#publishTimer) clearTimeout(this.#publishTimer);
-    this.#unsubscribe?.();
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.trainer.dispose();
   }
 
@@ -180,17 +182,12 @@ export class LineFitterState {
 
   async setLearningRate(value: number): Promise<void> {
     this.learningRate = value;
-    if (this.trainer.client) this.settingMessages = await this.trainer.setHyper({ learningRate: value });
+    this.settingMessages = await this.trainer.changeSettings({ learningRate: value });
   }
 
   async setStepsPerSecond(value: number): Promise<void> {
     this.stepsPerSecond = value;
-    if (!this.trainer.client) return;
-    try {
-      await this.trainer.call('setPace', { stepsPerSecond: value });
-    } catch (error) {
-      this.trainer.message = error instanceof Error ? error.message : String(error);
-    }
+    await this.trainer.setPace(value);
   }
 
   // ---- data ----------------------------------------------------------------------------------
@@ -220,7 +217,7 @@ export class LineFitterState {
 
   async #syncWorker(): Promise<void> {
     const trainer = this.trainer;
-    if (this.#disposed || !this.#unsubscribe || trainer.status === 'error') return;
+    if (this.#disposed || this.#unsubscribe.length === 0 || trainer.status === 'error') return;
     try {
       if (this.#dataDirty) {
         this.#dataDirty = false;
@@ -228,9 +225,9 @@ export class LineFitterState {
         const handEdits = this.#handEdits;
         const wasRunning = trainer.status === 'running';
         const points = this.points;
-        await trainer.call('load', { task: { kind: 'arrays', data: lineTrainingData(points) } });
+        await trainer.loadData(lineTrainingData(points));
         await trainer.configure(LINE_SPEC, lineHyperparams(this.learningRate, points.x.length));
-        await trainer.call('setPace', { stepsPerSecond: this.stepsPerSecond });
+        await trainer.setPace(this.stepsPerSecond);
         await this.#writeLine(this.line, handEdits);
         if (wasRunning && !this.#dataDirty && this.#handEdits === handEdits) await trainer.train();
       } else if (this.#lineDirty) {
@@ -240,16 +237,15 @@ export class LineFitterState {
         await this.#writeLine(this.line, handEdits);
       }
     } catch (error) {
-      trainer.message = error instanceof Error ? error.message : String(error);
+      trainer.reportError(error);
     }
     if (this.#dataDirty || this.#lineDirty) this.#sync.request();
   }
 
   /** Puts `line` into the model and starts a fresh path there. */
   async #writeLine(line: Line, handEdits: number): Promise<void> {
-    await this.trainer.call('setWeights', { values: lineToWeights(line) });
+    await this.trainer.writeWeights(lineToWeights(line));
     this.#handSynced = handEdits;
-    this.#dropPending();
     this.path = [{ step: 0, ...line }];
     this.#runStartMse = meanSquaredError(this.points, line.slope, line.intercept);
     this.convergence = null;
@@ -257,21 +253,26 @@ export class LineFitterState {
 
   // ---- what the worker reports ---------------------------------------------------------------
 
-  #onEvent(event: SessionEvent): void {
+  #onSteps(steps: readonly StepProgress[]): void {
     // A report from before the latest hand edit reached the worker would drag the line back.
     if (this.#handSynced !== this.#handEdits) return;
-    if (event.kind === 'step') {
-      const line = lineFromWeights(event.progress.weights);
-      if (!line) return;
-      this.#checkConvergence(line, event.progress.step);
-      this.#pendingLine = line;
-      this.#pendingPath.push({ step: event.progress.step, ...line });
-      this.#publishTimer ??= setTimeout(() => this.#publish(), PUBLISH_MS);
-    } else if (event.kind === 'diverged') {
-      this.#publish();
-      this.#fire(this.#exercises.divergeExercise);
-      void this.#showRestoredLine(event.report.restoredStep);
+    let line: Line | null = null;
+    const added: PathPoint[] = [];
+    for (const progress of steps) {
+      const reported = lineFromWeights(progress.weights);
+      if (!reported) continue;
+      this.#checkConvergence(reported, progress.step);
+      added.push({ step: progress.step, ...reported });
+      line = reported;
     }
+    if (line) this.#publish(line, added);
+  }
+
+  #onDivergence(report: DivergenceReport): void {
+    if (this.#handSynced !== this.#handEdits) return;
+    this.#diverged = true;
+    this.#exercises.update(this.#figures());
+    void this.#showRestoredLine(report.restoredStep);
   }
 
   /**
@@ -285,28 +286,25 @@ export class LineFitterState {
       let line: Line | null;
       if (restoredStep === 0 && start) {
         line = { slope: start.slope, intercept: start.intercept };
-        await this.trainer.call('setWeights', { values: lineToWeights(line) });
+        await this.trainer.writeWeights(lineToWeights(line));
       } else {
-        line = lineFromWeights((await this.trainer.call('weights', {})).values);
+        line = lineFromWeights(await this.trainer.readWeights());
       }
       if (!line || edits !== this.#handEdits) return;
       this.line = line;
-      this.path = [...this.path, { step: this.trainer.step, ...line }];
+      this.path = [...this.path, { step: this.trainer.progress.step, ...line }];
     } catch {
       // The last reported line stays; the next report corrects it.
     }
   }
 
-  /** Hands the coalesced reports to the page at most ten times a second (each repaint costs). */
-  #publish(): void {
-    if (this.#publishTimer) clearTimeout(this.#publishTimer);
-    this.#publishTimer = null;
-    if (!this.#pendingLine) return;
+  /** Shows the newest reported line and extends the path with the steps that moved visibly. */
+  #publish(line: Line, reported: PathPoint[]): void {
     const tolerance = this.halfRange * 2e-3;
     let path = this.path;
     const added: PathPoint[] = [];
     let last = path.at(-1);
-    for (const p of this.#pendingPath) {
+    for (const p of reported) {
       // Once the line has settled, further steps add nothing visible to the path.
       if (last && Math.abs(p.slope - last.slope) < tolerance && Math.abs(p.intercept - last.intercept) < tolerance) continue;
       added.push(p);
@@ -317,40 +315,32 @@ export class LineFitterState {
       if (path.length > MAX_PATH) path = [path[0], ...path.slice(path.length - MAX_PATH + 1)];
       this.path = path;
     }
-    this.line = this.#pendingLine;
+    this.line = line;
     this.lineSource = 'descent';
-    this.#pendingLine = null;
-    this.#pendingPath = [];
   }
 
-  #dropPending(): void {
-    if (this.#publishTimer) clearTimeout(this.#publishTimer);
-    this.#publishTimer = null;
-    this.#pendingLine = null;
-    this.#pendingPath = [];
-  }
+  // ---- exercises (their targets are in the lesson's frontmatter) ------------------------------
 
-  // ---- exercises -----------------------------------------------------------------------------
+  /** What the lesson's exercise checks can name. */
+  #figures(): Record<string, number | boolean | undefined> {
+    return {
+      handMse: this.lineSource === 'hand' ? this.mse : undefined,
+      diverged: this.#diverged,
+      converged: this.convergence !== null,
+      convergedStep: this.convergence?.step,
+    };
+  }
 
   #checkHandFit(): void {
-    if (this.mse < HAND_FIT_TARGET) {
-      this.handFitDone = true;
-      this.#fire(this.#exercises.handMseExercise);
-    }
+    if (this.mse < this.handFitTarget) this.handFitDone = true;
+    this.#exercises.update(this.#figures());
   }
 
   #checkConvergence(line: Line, step: number): void {
     if (this.convergence || this.#runStartMse === null) return;
     const verdict = convergenceVerdict(this.#runStartMse, meanSquaredError(this.points, line.slope, line.intercept), this.best.mse, step);
     if (verdict !== 'fast' && verdict !== 'slow') return;
-    this.convergence = { fast: verdict === 'fast', step };
-    if (verdict === 'fast') this.#fire(this.#exercises.convergeExercise);
-    this.#fire(this.#exercises.descentExercise);
-  }
-
-  #fire(id: string | undefined): void {
-    if (!id || this.#fired.has(id)) return;
-    this.#fired.add(id);
-    this.#onexercise()?.(id);
+    this.convergence = { fast: step < this.fastSteps, step };
+    this.#exercises.update(this.#figures());
   }
 }

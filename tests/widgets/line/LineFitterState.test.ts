@@ -38,10 +38,16 @@ function settings(overrides: Partial<LineFitterSettings> = {}): LineFitterSettin
   return { ...defaults(LINE_FITTER_SCHEMA), stepsPerSecond: 120, ...overrides };
 }
 
-const exercises = { handMseExercise: 'hand-fit', divergeExercise: 'diverge', convergeExercise: 'fast', descentExercise: 'descent' };
+// As lessons 2 and 3 give them in their frontmatter: which figure, which bound.
+const exercises = [
+  { id: 'hand-fit', check: { when: { handMse: { below: 0.05 } } } },
+  { id: 'diverge', check: { when: { diverged: true } } },
+  { id: 'fast', check: { when: { convergedStep: { below: 50 } } } },
+  { id: 'descent', check: { when: { converged: true } } },
+];
 
 async function workerLine(fitter: LineFitterState) {
-  return lineFromWeights((await fitter.trainer.call('weights', {})).values);
+  return lineFromWeights(await fitter.trainer.readWeights());
 }
 
 describe('LineFitterState', () => {
@@ -122,7 +128,7 @@ describe('LineFitterState', () => {
     await fitter.start();
     await until(() => fitter.trainer.status === 'ready' && fitter.path.length === 1);
     await fitter.trainer.train();
-    await until(() => fitter.trainer.divergence !== null);
+    await until(() => fitter.trainer.progress.divergence !== null);
     expect(fired).toEqual(['diverge']);
     await until(() => fitter.line.slope === 0.5 && fitter.line.intercept === 0.5);
     expect(await workerLine(fitter)).toEqual({ slope: 0.5, intercept: 0.5 });

@@ -1,0 +1,54 @@
+// What a toy trainer widget is, as data: one definition per widget, exported by its core module
+// (curveFitting.ts, classifierPlayground.ts, …). The page's ToyTrainer state class turns a
+// definition into a working trainer, so a new lesson's widget is a definition and a small view.
+import { checkValues, defaults, type Schema, type Values } from './schema';
+import type { Hyperparams } from './hyperparams';
+import type { ModelSpec } from './modelSpec';
+import type { TrainingData } from './TrainingSession';
+import type { SessionTuning } from '../worker/protocol';
+
+/** The data a toy trainer trains on; each widget adds what it draws (the split, a scaling…). */
+export interface ToyTask {
+  data: TrainingData;
+}
+
+/**
+ * Tiny data: an epoch takes a few milliseconds. Evaluate the full sets whenever allowed: after
+ * every Step a learner takes, and at most 4 times a second while playing.
+ */
+export const TOY_TUNING: SessionTuning = { evaluateTrainingSet: true, evaluationsPerEpoch: 1000, evaluationIntervalMs: 250 };
+
+export type SettingKey<S extends Schema> = keyof S & string;
+
+export interface ToyTrainerDefinition<S extends Schema, T extends ToyTask, Own = never> {
+  /** One settings schema: controls, validation, clamping and links all read it. */
+  schema: S;
+  /** Which settings need new data, which a new model, and which apply while training. */
+  dataKeys: readonly SettingKey<S>[];
+  modelKeys: readonly SettingKey<S>[];
+  liveKeys: readonly SettingKey<S>[];
+  /** How often it evaluates and reports (tiny data: every step a learner takes, a few times a second while playing). */
+  tuning: SessionTuning;
+  /** Lesson props → checked settings; defaults to the schema's own check. */
+  settings?(raw: Record<string, unknown>): { settings: Values<S>; messages: string[] };
+  /** The training task for these settings, from the learner's own data when there is some. */
+  task(settings: Values<S>, own: Own | null): T;
+  model(settings: Values<S>): ModelSpec;
+  hyper(settings: Values<S>): Hyperparams;
+  /** The training settings a live change sends (default: the changed key alone). */
+  liveChange?(key: SettingKey<S>, settings: Values<S>): Partial<Hyperparams>;
+  /** Runnable TensorFlow.js for these settings, for "Show me the code". */
+  code(settings: Values<S>, task: T): string;
+  /** Figures the lesson's exercise checks may name, beyond the settings and the latest losses. */
+  figures?(settings: Values<S>): Record<string, number | string | boolean>;
+}
+
+/** Lesson props → settings by the definition's own rule, or the schema's check plus defaults. */
+export function initialSettings<S extends Schema>(
+  definition: Pick<ToyTrainerDefinition<S, ToyTask, unknown>, 'schema' | 'settings'>,
+  raw: Record<string, unknown>,
+): { settings: Values<S>; messages: string[] } {
+  if (definition.settings) return definition.settings(raw);
+  const { values, messages } = checkValues(definition.schema, raw);
+  return { settings: { ...defaults(definition.schema), ...values }, messages };
+}

@@ -1,0 +1,197 @@
+import { TrainerState } from './TrainerState.svelte';
+import { ExerciseTracker, type WidgetExercise } from './ExerciseTracker.svelte';
+import { throttleLatest, type ThrottledTask } from './throttleLatest';
+import { initialSettings, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
+import { defaults, type Schema, type Values } from '../../ml/schema';
+import type { Evaluation } from '../../ml/TrainingSession';
+import type { TrainingClient } from '../../worker/TrainingClient';
+
+export interface ToyTrainerOptions {
+  /** The lesson's props: starting values of any setting of the definition's schema. */
+  props: Record<string, unknown>;
+  /** The lesson's self-checking exercises for this widget. */
+  exercises?: unknown;
+  onexercise?: () => ((id: string) => void) | undefined;
+  createClient?: () => TrainingClient;
+}
+
+/** Asks whether a drawing started now still belongs to the current model and data. */
+export type StillCurrent = () => boolean;
+
+/**
+ * One toy trainer (lines, curves, 2-D classification, …) made from its definition: the settings
+ * and what each change rebuilds, the task, the worker, the exercise checks and the throttled
+ * redraw after every visible model update. Views only draw what it holds and call `change`.
+ * Create it while a component initialises (it registers effects).
+ */
+export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
+  readonly trainer: TrainerState;
+  /** A page-unique prefix for the controls' ids. */
+  readonly id: string;
+  readonly definition: ToyTrainerDefinition<S, T, Own>;
+
+  #settings = $state.raw<Values<S>>() as Values<S>;
+  #applied = $state.raw<Values<S>>() as Values<S>;
+  #notes = $state.raw<string[]>([]);
+  #task = $state.raw<T>() as T;
+  #own = $state.raw<Own | null>(null);
+  #exercises: ExerciseTracker;
+  #redraws: ThrottledTask[] = [];
+
+  constructor(definition: ToyTrainerDefinition<S, T, Own>, options: ToyTrainerOptions) {
+    this.definition = definition;
+    this.id = `toy-${Math.random().toString(36).slice(2, 8)}`;
+    this.trainer = new TrainerState({ createClient: options.createClient });
+    const initial = initialSettings(definition, options.props);
+    this.#settings = initial.settings;
+    this.#applied = initial.settings;
+    this.#notes = initial.messages;
+    this.#task = definition.task(initial.settings, null);
+    this.#exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
+    $effect(() => {
+      const latest = this.trainer.progress.latestEvaluation;
+      if (latest) this.#exercises.update(this.figures(latest));
+    });
+  }
+
+  /** The settings as the learner set them (the controls show these). */
+  get settings(): Values<S> {
+    return this.#settings;
+  }
+
+  /** What the current model and data were built from: exercise checks trust only these. */
+  get applied(): Values<S> {
+    return this.#applied;
+  }
+
+  /** Messages about the settings: clamped values, rejected input, failed rebuilds. */
+  get notes(): string[] {
+    return this.#notes;
+  }
+
+  get task(): T {
+    return this.#task;
+  }
+
+  /** The learner's own data, once they gave some. */
+  get own(): Own | null {
+    return this.#own;
+  }
+
+  get latest(): Evaluation | null {
+    return this.trainer.progress.latestEvaluation;
+  }
+
+  /** No controls while the engine starts or after it failed. */
+  get unavailable(): boolean {
+    return this.trainer.busy || this.trainer.status === 'error';
+  }
+
+  get exercisesDone(): WidgetExercise[] {
+    return this.#exercises.done;
+  }
+
+  /** "Show me the code" for the settings shown. */
+  get code(): string {
+    return this.definition.code(this.#settings, this.#task);
+  }
+
+  /** Everything an exercise check can name: the applied settings, the widget's figures and the latest losses. */
+  figures(latest: Evaluation | null = this.latest): Record<string, number | string | boolean | undefined> {
+    const applied = this.#applied;
+    return {
+      ...applied,
+      ...this.definition.figures?.(applied),
+      valLoss: latest?.valLoss,
+      trainLoss: latest?.trainLoss,
+      valAccuracy: latest?.valAccuracy,
+      trainAccuracy: latest?.trainAccuracy,
+      step: this.trainer.progress.step,
+    };
+  }
+
+  /** Starts the worker on the plain JavaScript backend: tiny models train fastest without WebGL or wasm. */
+  start(): void {
+    const s = this.#settings;
+    void this.trainer.start('cpu', { kind: 'arrays', data: this.#task.data }, this.definition.model(s), this.definition.hyper(s), this.definition.tuning);
+  }
+
+  dispose(): void {
+    for (const redraw of this.#redraws) redraw.cancel();
+    this.trainer.dispose();
+  }
+
+  /** A control changed: new data, a new model, or a live change, as the definition says. */
+  change(key: string, value: number | string | boolean): void {
+    const k = key as SettingKey<S>;
+    this.#settings = { ...this.#settings, [k]: value };
+    const { dataKeys, modelKeys, liveKeys } = this.definition;
+    if (dataKeys.includes(k)) this.#enqueue(() => this.#rebuild(true));
+    else if (modelKeys.includes(k)) this.#enqueue(() => this.#rebuild(false));
+    else if (liveKeys.includes(k)) {
+      const values = this.definition.liveChange?.(k, this.#settings) ?? { [k]: value };
+      this.#enqueue(async () => {
+        this.#notes = await this.trainer.changeSettings(values);
+        this.#applied = { ...this.#applied, [k]: value };
+      });
+    } else {
+      // Display-only settings (show hidden units, show test points) rebuild nothing.
+      this.#applied = { ...this.#applied, [k]: value };
+    }
+  }
+
+  /** The learner's own data: train on it from now on (with `settings`, e.g. the dataset switched to it). */
+  useOwnData(own: Own, settings: Partial<Values<S>> = {}): void {
+    this.#own = own;
+    this.#settings = { ...this.#settings, ...settings };
+    this.#enqueue(() => this.#rebuild(true));
+  }
+
+  /** Back to the lesson's starting settings (and its data), keeping the learner's own data for later. */
+  resetSettings(props: Record<string, unknown>): void {
+    const initial = initialSettings(this.definition, props);
+    this.#settings = { ...defaults(this.definition.schema), ...initial.settings };
+    this.#notes = initial.messages;
+    this.#enqueue(() => this.#rebuild(true));
+  }
+
+  /**
+   * Calls `draw` after every visible update of the model (the trainer coalesces them), at most
+   * once per `intervalMs`, and again when `watch` reads something new. `draw` gets a check that
+   * says whether the model and data it started with are still the current ones.
+   */
+  redrawOnUpdate(draw: (stillCurrent: StillCurrent) => Promise<void>, intervalMs: number, watch: () => unknown = () => undefined): void {
+    const redraw = throttleLatest(async () => {
+      const task = this.#task;
+      const runId = this.trainer.progress.runId;
+      try {
+        await draw(() => task === this.#task && runId === this.trainer.progress.runId);
+      } catch {
+        // A model being rebuilt cannot answer; the next update draws again.
+      }
+    }, intervalMs);
+    this.#redraws.push(redraw);
+    $effect(() => {
+      void this.trainer.progress.weightsVersion;
+      void this.trainer.progress.runId;
+      void this.#task;
+      watch();
+      if (!this.unavailable && this.trainer.summary) redraw.request();
+    });
+  }
+
+  #enqueue(job: () => Promise<void>): void {
+    this.trainer.enqueue(job).catch((error: unknown) => {
+      this.#notes = [error instanceof Error ? error.message : String(error)];
+    });
+  }
+
+  /** New data and/or a fresh model; keeps playing if it was. */
+  async #rebuild(newData: boolean): Promise<void> {
+    const s = this.#settings;
+    const next = newData ? this.definition.task(s, this.#own) : null;
+    await this.trainer.rebuild(this.definition.model(s), this.definition.hyper(s), next?.data);
+    if (next) this.#task = next;
+    this.#applied = s;
+  }
+}

@@ -1,0 +1,199 @@
+import type { SessionEvent } from '../../worker/protocol';
+import type { Hyperparams } from '../../ml/hyperparams';
+import type { DivergenceReport, Evaluation, StepProgress } from '../../ml/TrainingSession';
+import { changeLabel, compact, lossPoints, type LossPoint, type Marker } from './trainingHistory';
+
+export interface PastRun {
+  id: number;
+  label: string;
+  hyper: Hyperparams;
+  evaluations: Evaluation[];
+  batchLosses: LossPoint[];
+}
+
+type Listener<T> = (value: T) => void;
+
+/**
+ * What the worker reported about the current run, and the runs before it, read through getters.
+ * Step reports are batched by one timer (each visible change costs a composited frame, which on
+ * machines without a GPU is drawn in software and competes with training for the CPU) and handed
+ * to `onSteps` listeners in the same batch the page draws. Histories are `$state.raw` because
+ * they are replaced wholesale.
+ */
+export class TrainingProgress {
+  #batchLosses = $state.raw<LossPoint[]>([]);
+  #evaluations = $state.raw<Evaluation[]>([]);
+  #markers = $state.raw<Marker[]>([]);
+  #divergence = $state.raw<DivergenceReport | null>(null);
+  #examplesPerSecond = $state(0);
+  #msPerStep = $state(0);
+  #learningRate = $state(0);
+  #step = $state(0);
+  #epoch = $state(0);
+  #trainAccuracy = $state<number | null>(null);
+  #learningRates = $state.raw<{ step: number; lr: number }[]>([]);
+  #gradientNorm = $state<number | null>(null);
+  #deadRelu = $state.raw<{ layer: string; fraction: number }[]>([]);
+  #runs = $state.raw<PastRun[]>([]);
+  #weights = $state.raw<number[][] | null>(null);
+  #runId = $state(0);
+  #weightsVersion = $state(0);
+
+  #maxPoints: number;
+  #uiIntervalMs: number;
+  #nextRunNumber = 1;
+  #runLabel: string | null = null;
+  #pendingSteps: StepProgress[] = [];
+  #pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  #stepListeners = new Set<Listener<readonly StepProgress[]>>();
+  #divergenceListeners = new Set<Listener<DivergenceReport>>();
+
+  constructor(maxPoints: number, uiIntervalMs: number) {
+    this.#maxPoints = maxPoints;
+    this.#uiIntervalMs = uiIntervalMs;
+  }
+
+  get batchLosses(): LossPoint[] { return this.#batchLosses; }
+  get evaluations(): Evaluation[] { return this.#evaluations; }
+  get markers(): Marker[] { return this.#markers; }
+  get divergence(): DivergenceReport | null { return this.#divergence; }
+  get examplesPerSecond(): number { return this.#examplesPerSecond; }
+  get msPerStep(): number { return this.#msPerStep; }
+  get learningRate(): number { return this.#learningRate; }
+  get step(): number { return this.#step; }
+  get epoch(): number { return this.#epoch; }
+  get trainAccuracy(): number | null { return this.#trainAccuracy; }
+  /** Learning rate against step, for the schedule plot. */
+  get learningRates(): { step: number; lr: number }[] { return this.#learningRates; }
+  get gradientNorm(): number | null { return this.#gradientNorm; }
+  get deadRelu(): { layer: string; fraction: number }[] { return this.#deadRelu; }
+  /** Finished or replaced runs of this session, newest last (kept for overlays). */
+  get runs(): PastRun[] { return this.#runs; }
+  /** Latest weights, when the session was configured with `reportWeights` (tiny models). */
+  get weights(): number[][] | null { return this.#weights; }
+  /** The run the current histories belong to. */
+  get runId(): number { return this.#runId; }
+  /** Bumped whenever the model's weights changed, so predictions can refresh. */
+  get weightsVersion(): number { return this.#weightsVersion; }
+
+  get latestEvaluation(): Evaluation | null {
+    return this.#evaluations.at(-1) ?? null;
+  }
+
+  /** The current run as a PastRun (for overlays that include it), given the settings it runs with. */
+  currentRun(hyper: Hyperparams | null): PastRun | null {
+    if (!hyper || this.#batchLosses.length === 0) return null;
+    return { id: 0, label: `${this.#runLabel ?? 'current run'} (now)`, hyper, evaluations: this.#evaluations, batchLosses: this.#batchLosses };
+  }
+
+  onSteps(listener: Listener<readonly StepProgress[]>): () => void {
+    this.#stepListeners.add(listener);
+    return () => this.#stepListeners.delete(listener);
+  }
+
+  onDivergence(listener: Listener<DivergenceReport>): () => void {
+    this.#divergenceListeners.add(listener);
+    return () => this.#divergenceListeners.delete(listener);
+  }
+
+  /** The model's weights changed outside training (a reset, a restore): predictions refresh. */
+  weightsChanged(): void {
+    this.#weightsVersion++;
+  }
+
+  clearDivergence(): void {
+    this.#divergence = null;
+  }
+
+  /** A new run starts (new model, reset): the run so far is kept for the history, then cleared. */
+  startRun(runId: number, hyper: Hyperparams | null, label: string | null): void {
+    if (this.#batchLosses.length > 0 && hyper) {
+      const archived = this.#runLabel ?? `run ${this.#nextRunNumber}`;
+      this.#runs = [...this.#runs, { id: this.#nextRunNumber++, label: archived, hyper, evaluations: this.#evaluations, batchLosses: this.#batchLosses }].slice(-20);
+    }
+    this.#runLabel = label;
+    this.dropPending();
+    this.#runId = runId;
+    this.#batchLosses = [];
+    this.#evaluations = [];
+    this.#markers = [];
+    this.#divergence = null;
+    this.#step = 0;
+    this.#epoch = 0;
+    this.#trainAccuracy = null;
+    this.#examplesPerSecond = 0;
+    this.#learningRates = [];
+    this.#gradientNorm = null;
+    this.#deadRelu = [];
+  }
+
+  dropPending(): void {
+    if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = null;
+    this.#pendingSteps = [];
+  }
+
+  dispose(): void {
+    this.dropPending();
+    this.#stepListeners.clear();
+    this.#divergenceListeners.clear();
+  }
+
+  /** Takes the run's events (steps, evaluations, divergence, live changes). */
+  receive(event: SessionEvent): void {
+    switch (event.kind) {
+      case 'step':
+        this.#pendingSteps.push(event.progress);
+        this.#pendingTimer ??= setTimeout(() => this.flush(), this.#uiIntervalMs);
+        break;
+      case 'evaluate':
+        this.flush();
+        this.#evaluations = [...this.#evaluations, event.evaluation];
+        break;
+      case 'diverged': {
+        this.flush();
+        const report = event.report;
+        this.#divergence = report;
+        this.#step = report.restoredStep;
+        this.#batchLosses = this.#batchLosses.filter((p) => p.step <= report.restoredStep);
+        this.#markers = [...this.#markers, { step: report.restoredStep, epoch: this.#epoch, label: 'diverged → restored' }];
+        this.#weightsVersion++;
+        for (const listener of this.#divergenceListeners) listener(report);
+        break;
+      }
+      case 'hyperChange':
+        this.flush();
+        this.#markers = [...this.#markers, { step: event.change.step, epoch: this.#epoch, label: changeLabel(event.change.changes) }];
+        break;
+      default:
+        this.flush();
+    }
+  }
+
+  /** Applies the batched step reports now. */
+  flush(): void {
+    if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = null;
+    if (this.#pendingSteps.length === 0) return;
+    const steps = this.#pendingSteps;
+    this.#pendingSteps = [];
+    const points = lossPoints({ step: this.#step, epoch: this.#epoch }, steps);
+    const last = steps[steps.length - 1];
+    this.#batchLosses = compact([...this.#batchLosses, ...points], this.#maxPoints);
+    this.#step = last.step;
+    this.#epoch = last.epoch;
+    this.#examplesPerSecond = last.examplesPerSecond;
+    this.#msPerStep = last.msPerStep;
+    this.#learningRate = last.learningRate;
+    if (last.weights) this.#weights = last.weights;
+    this.#learningRates = [...this.#learningRates, ...steps.map((p) => ({ step: p.step, lr: p.learningRate }))].slice(-2000);
+    const norm = steps.findLast((p) => p.gradientNorm !== undefined)?.gradientNorm;
+    if (norm !== undefined) this.#gradientNorm = norm;
+    const dead = steps.findLast((p) => p.deadRelu !== undefined)?.deadRelu;
+    if (dead) this.#deadRelu = dead;
+    const acc = steps.findLast((p) => p.trainAccuracy !== undefined)?.trainAccuracy;
+    if (acc !== undefined) this.#trainAccuracy = acc;
+    this.#weightsVersion++;
+    for (const listener of this.#stepListeners) listener(steps);
+  }
+}
