@@ -98,11 +98,11 @@ describe('lesson 4 in real Chromium', () => {
     await page.getByTestId('curve-fitter').getByText('Use your own data').click();
     // A pasted table with a word where a number should be.
     await page.getByTestId('csv-text').fill('x,y\n0.5,1\n1.5,abc\n2,3\n');
-    await page.getByRole('button', { name: 'Use pasted data' }).click();
+    await page.getByRole('button', { name: 'Use pasted points' }).click();
     const error = page.getByTestId('csv-error');
     await expect
       .poll(() => error.textContent())
-      .toMatch(/Row 3: "abc" in column 2 is not a number\..*previous data is still in use/);
+      .toMatch(/Row 3: "abc" in column 2 is not a number\..*previous points are still in use/);
     expect(await error.getAttribute('role')).toBe('alert');
     // A file with decimal commas.
     await page
@@ -117,7 +117,7 @@ describe('lesson 4 in real Chromium', () => {
 
     // Good data is taken up: 8 points, 6 to train on, 2 held back.
     await page.getByTestId('csv-text').fill('x,y\n0,0\n1,1\n2,4\n3,9\n4,16\n5,25\n6,36\n7,49\n');
-    await page.getByRole('button', { name: 'Use pasted data' }).click();
+    await page.getByRole('button', { name: 'Use pasted points' }).click();
     await expect.poll(() => page.getByTestId('csv-note').textContent()).toMatch(/Loaded 8 points from the pasted text/);
     expect(await page.getByTestId('csv-error').count()).toBe(0);
     await expect.poll(() => legend.textContent()).toMatch(/training \(6\).*validation \(2\)/s);

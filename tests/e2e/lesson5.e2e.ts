@@ -19,7 +19,7 @@ const RECORD_STATUS = `(() => {
 async function shownTestLosses(page: Page): Promise<number[]> {
   const log = (await page.evaluate('window.__statusLog')) as string[];
   return log
-    .map((t) => /Test loss: ([\d.]+)/.exec(t))
+    .map((t) => /test loss: ([\d.]+)/.exec(t))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]));
 }

@@ -22,7 +22,6 @@ export type StillCurrent = () => boolean;
  * One toy trainer (lines, curves, 2-D classification, …) made from its definition: the settings
  * and what each change rebuilds, the task, the worker, the exercise checks and the throttled
  * redraw after every visible model update. Views only draw what it holds and call `change`.
- * Create it while a component initialises (it registers effects).
  */
 export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   readonly trainer: TrainerState;
@@ -48,10 +47,8 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     this.#notes = initial.messages;
     this.#task = definition.task(initial.settings, null);
     this.#exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
-    $effect(() => {
-      const latest = this.trainer.progress.latestEvaluation;
-      if (latest) this.#exercises.update(this.figures(latest));
-    });
+    // Each new evaluation is checked against the settings its model was built from.
+    this.trainer.progress.onEvaluation((evaluation) => this.#exercises.update(this.figures(evaluation)));
   }
 
   /** The settings as the learner set them (the controls show these). */
@@ -130,8 +127,9 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     else if (modelKeys.includes(k)) this.#enqueue(() => this.#rebuild(false));
     else if (liveKeys.includes(k)) {
       const values = this.definition.liveChange?.(k, this.#settings) ?? { [k]: value };
-      this.#enqueue(async () => {
-        this.#notes = await this.trainer.changeSettings(values);
+      // changeSettings waits its turn behind any rebuild already queued.
+      void this.trainer.changeSettings(values).then((notes) => {
+        this.#notes = notes;
         this.#applied = { ...this.#applied, [k]: value };
       });
     } else {
@@ -158,7 +156,8 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   /**
    * Calls `draw` after every visible update of the model (the trainer coalesces them), at most
    * once per `intervalMs`, and again when `watch` reads something new. `draw` gets a check that
-   * says whether the model and data it started with are still the current ones.
+   * says whether the model and data it started with are still the current ones. Call it while
+   * the view initialises (it registers an effect).
    */
   redrawOnUpdate(draw: (stillCurrent: StillCurrent) => Promise<void>, intervalMs: number, watch: () => unknown = () => undefined): void {
     const redraw = throttleLatest(async () => {

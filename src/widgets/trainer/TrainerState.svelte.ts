@@ -118,6 +118,7 @@ export class TrainerState {
   /**
    * Runs settings changes one after another, so a quick second change cannot interleave with
    * the first. The returned promise rejects with the job's error (the queue itself goes on).
+   * A job must not await another queued call (such as `changeSettings`): it would wait for itself.
    */
   enqueue<T>(job: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(job);

@@ -45,8 +45,13 @@ export class TrainingProgress {
   #runLabel: string | null = null;
   #pendingSteps: StepProgress[] = [];
   #pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  // Listeners are bookkeeping, never shown: plain Sets, not reactive ones.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #stepListeners = new Set<Listener<readonly StepProgress[]>>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #divergenceListeners = new Set<Listener<DivergenceReport>>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #evaluationListeners = new Set<Listener<Evaluation>>();
 
   constructor(maxPoints: number, uiIntervalMs: number) {
     this.#maxPoints = maxPoints;
@@ -89,6 +94,12 @@ export class TrainingProgress {
   onSteps(listener: Listener<readonly StepProgress[]>): () => void {
     this.#stepListeners.add(listener);
     return () => this.#stepListeners.delete(listener);
+  }
+
+  /** Called with each evaluation of the held-out (and training) set, after it is recorded. */
+  onEvaluation(listener: Listener<Evaluation>): () => void {
+    this.#evaluationListeners.add(listener);
+    return () => this.#evaluationListeners.delete(listener);
   }
 
   onDivergence(listener: Listener<DivergenceReport>): () => void {
@@ -137,6 +148,7 @@ export class TrainingProgress {
     this.dropPending();
     this.#stepListeners.clear();
     this.#divergenceListeners.clear();
+    this.#evaluationListeners.clear();
   }
 
   /** Takes the run's events (steps, evaluations, divergence, live changes). */
@@ -149,6 +161,7 @@ export class TrainingProgress {
       case 'evaluate':
         this.flush();
         this.#evaluations = [...this.#evaluations, event.evaluation];
+        for (const listener of this.#evaluationListeners) listener(event.evaluation);
         break;
       case 'diverged': {
         this.flush();

@@ -1,0 +1,93 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { ToyTrainer } from '../../../src/widgets/trainer/ToyTrainer.svelte';
+import { CURVE_FITTER } from '../../../src/ml/curveFitting';
+import { useCpu } from '../../ml/helpers';
+import { inThreadClient, until } from './inThreadClient';
+
+beforeAll(useCpu);
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+});
+
+/** A curve fitter as lesson 4 embeds it. */
+function curveFitter(props: Record<string, unknown>, exercises: unknown[] = [], fired: string[] = []) {
+  const toy = new ToyTrainer(CURVE_FITTER, { props, exercises, onexercise: () => (id) => fired.push(id), createClient: inThreadClient });
+  cleanup = () => toy.dispose();
+  return toy;
+}
+
+async function settled(toy: { trainer: { busy: boolean; status: string } }): Promise<void> {
+  await until(() => !toy.trainer.busy && toy.trainer.status !== 'running');
+}
+
+describe('ToyTrainer', () => {
+  it('turns a definition into a trainer: lesson props are checked, data and model follow the settings', async () => {
+    const before = tf.memory().numTensors;
+    const toy = curveFitter({ dataset: 'custom', units: 999, points: 40 });
+    expect(toy.settings).toMatchObject({ dataset: 'sine', units: 32, points: 40 });
+    expect(toy.notes.join(' ')).toMatch(/changed to 32.*needs a CSV first/);
+    expect(toy.task.train.x.length + toy.task.validation.x.length).toBe(40);
+    toy.start();
+    await settled(toy);
+    expect(toy.trainer.summary?.totalParams).toBe(1 * 32 + 32 + 32 + 1);
+
+    // A model key rebuilds the model (a new run) on the same data.
+    const run = toy.trainer.progress.runId;
+    const task = toy.task;
+    toy.change('units', 4);
+    await until(() => toy.trainer.summary?.totalParams === 13);
+    expect(toy.trainer.progress.runId).toBeGreaterThan(run);
+    expect(toy.task).toBe(task);
+
+    // A data key builds a new task; a live key changes the worker's settings without a new run.
+    toy.change('points', 60);
+    await until(() => toy.task.train.x.length + toy.task.validation.x.length === 60);
+    const liveRun = toy.trainer.progress.runId;
+    toy.change('learningRate', 0.05);
+    await until(() => toy.trainer.hyper?.learningRate === 0.05);
+    expect(toy.trainer.progress.runId).toBe(liveRun);
+    expect(toy.applied.learningRate).toBe(0.05);
+    expect(toy.code).toContain('0.05');
+
+    toy.dispose();
+    await until(() => tf.memory().numTensors === before);
+  });
+
+  it('ticks only the exercises whose lesson check its figures meet, once each', async () => {
+    const fired: string[] = [];
+    const toy = curveFitter(
+      { hiddenLayers: 1, units: 8 },
+      [
+        { id: 'any-loss', check: { when: { hiddenUnits: { max: 8 }, trainLoss: { below: 1e6 } } }, doneHtml: 'done' },
+        { id: 'too-many-units', check: { when: { hiddenUnits: { min: 9 }, trainLoss: { below: 1e6 } } } },
+        { id: 'no-check' },
+      ],
+      fired,
+    );
+    toy.start();
+    await settled(toy);
+    await toy.trainer.stepOnce();
+    await until(() => toy.trainer.progress.evaluations.length > 0);
+    await toy.trainer.stepOnce();
+    await until(() => toy.trainer.progress.evaluations.length > 1);
+    expect(fired).toEqual(['any-loss']);
+    expect(toy.exercisesDone.map((e) => e.id)).toEqual(['any-loss']);
+  });
+
+  it('goes back to the lesson’s settings on request', async () => {
+    const toy = curveFitter({ units: 6 });
+    toy.start();
+    await settled(toy);
+    toy.change('units', 20);
+    toy.change('noise', 0.5);
+    await until(() => toy.applied.units === 20 && toy.applied.noise === 0.5);
+    toy.resetSettings({ units: 6 });
+    await until(() => toy.applied.units === 6);
+    expect(toy.settings).toMatchObject({ units: 6, noise: CURVE_FITTER.schema.noise.default });
+    expect(toy.trainer.summary?.totalParams).toBe(6 + 6 + 6 + 1);
+  });
+});

@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { TrainerState } from '../../../src/widgets/trainer/TrainerState.svelte';
+import { defaults } from '../../../src/ml/schema';
+import { TRAINING_SCHEMA, type Hyperparams } from '../../../src/ml/hyperparams';
+import type { StepProgress, TrainingData } from '../../../src/ml/TrainingSession';
+import { useCpu } from '../../ml/helpers';
+import { inThreadClient, until } from './inThreadClient';
+
+beforeAll(useCpu);
+
+/** y = 2x − 1 on 64 points: a line the model can learn in a few steps. */
+function lineData(): TrainingData {
+  const x = Float32Array.from({ length: 64 }, (_, i) => i / 32 - 1);
+  const y = x.map((v) => 2 * v - 1);
+  return { inputShape: [1], outputUnits: 1, loss: 'meanSquaredError', train: { x, y, count: 64 }, validation: { x, y, count: 64 } };
+}
+
+const hyper = (overrides: Partial<Hyperparams> = {}): Hyperparams => ({ ...defaults(TRAINING_SCHEMA), optimizer: 'sgd', learningRate: 0.1, batchSize: 16, epochs: 5, ...overrides });
+
+async function started(overrides: Partial<Hyperparams> = {}): Promise<TrainerState> {
+  const trainer = new TrainerState({ createClient: inThreadClient, uiIntervalMs: 20 });
+  await trainer.start('cpu', { kind: 'arrays', data: lineData() }, { layers: [] }, hyper(overrides), { evaluationsPerEpoch: 1 });
+  return trainer;
+}
+
+describe('TrainerState', () => {
+  it('starts, trains to the end, and hands every step report to onSteps in the batches the page draws', async () => {
+    const before = tf.memory().numTensors;
+    const trainer = await started();
+    expect(trainer.status).toBe('ready');
+    expect(trainer.backend?.name).toBe('cpu');
+    expect(trainer.summary?.totalParams).toBe(2);
+    const batches: (readonly StepProgress[])[] = [];
+    trainer.progress.onSteps((steps) => batches.push(steps));
+    await trainer.train();
+    await until(() => trainer.status === 'done');
+    await until(() => trainer.progress.step === 20); // 5 epochs × 64 / 16
+    expect(batches.flat().at(-1)!.step).toBe(20);
+    expect(trainer.progress.batchLosses).toHaveLength(20);
+    expect(trainer.progress.evaluations.at(-1)!.valLoss!).toBeLessThan(trainer.progress.evaluations[0].valLoss!);
+    trainer.dispose();
+    await until(() => tf.memory().numTensors === before);
+  });
+
+  it('queues settings changes in order, returns the schema’s messages, and holds what the worker checked', async () => {
+    const trainer = await started();
+    const [first, second] = await Promise.all([trainer.changeSettings({ learningRate: 1e9 }), trainer.changeSettings({ batchSize: 8 })]);
+    expect(first.join(' ')).toMatch(/changed to 10/);
+    expect(second).toEqual([]);
+    expect(trainer.hyper).toMatchObject({ learningRate: 10, batchSize: 8 });
+    trainer.dispose();
+  });
+
+  it('tells onDivergence listeners when the guard restores a blown-up run', async () => {
+    const trainer = await started({ learningRate: 10, epochs: 50 });
+    const reports: number[] = [];
+    trainer.progress.onDivergence((report) => reports.push(report.restoredStep));
+    await trainer.train();
+    await until(() => trainer.status === 'diverged');
+    expect(reports).toHaveLength(1);
+    expect(trainer.progress.divergence?.restoredStep).toBe(reports[0]);
+    expect(trainer.progress.markers.at(-1)?.label).toBe('diverged → restored');
+    trainer.dispose();
+  });
+
+  it('reads and writes the model’s weights, and a reset starts a new run that keeps the old one for comparison', async () => {
+    const trainer = await started();
+    await trainer.writeWeights([Float32Array.of(2), Float32Array.of(-1)]);
+    expect((await trainer.readWeights()).map((w) => Array.from(w))).toEqual([[2], [-1]]);
+    await trainer.stepOnce();
+    await until(() => trainer.progress.step === 1);
+    const runId = trainer.progress.runId;
+    await trainer.reset();
+    expect(trainer.progress.runId).toBeGreaterThan(runId);
+    expect(trainer.progress.step).toBe(0);
+    expect(trainer.progress.runs).toHaveLength(1);
+    trainer.dispose();
+  });
+
+  it('explains instead of throwing when used before it started', async () => {
+    const trainer = new TrainerState({ createClient: inThreadClient });
+    await expect(trainer.readWeights()).rejects.toThrow(/has not started/);
+    expect(await trainer.changeSettings({ learningRate: 0.1 })).toEqual([]);
+    await trainer.train();
+    expect(trainer.message).toMatch(/has not started/);
+  });
+});
