@@ -34,6 +34,12 @@ const MAX_PATH = 4000;
 const PUBLISH_MS = 100;
 
 /**
+ * Why the line fitter is not a ToyTrainer definition: its model is written by hand as well as
+ * trained (slider edits go into the worker's weights mid-run, and reports from before an edit
+ * must be ignored), it animates gradient descent at a chosen pace and draws the path on the loss
+ * landscape, and its data is edited point by point. It shares TrainerState, the exercise
+ * tracker, the controls and the CSV input with the toy trainers.
+ *
  * The line fitter's page-side state: the points, the line, the path gradient descent took, and
  * keeping the training worker in step with them. Hand edits are instant on the page; the worker
  * hears about them through one throttled sync, so dragging never queues a backlog of requests.
