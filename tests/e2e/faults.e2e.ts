@@ -50,7 +50,11 @@ describe('bad input and faults in real Chromium', () => {
     await waitEnabled(page, 'Train');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const status = page.getByTestId('trainer-status');
-    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/Validation accuracy: [\d.]+ %/);
+    const shownAccuracy = async () => Number(/Validation accuracy: ([\d.]+) %/.exec((await status.textContent()) ?? '')?.[1] ?? NaN);
+    await expect.poll(shownAccuracy, { timeout: 120_000 }).toBeGreaterThan(0);
+    // What a model reaches at its first evaluation: a restart from scratch would show about this.
+    const firstAccuracy = await shownAccuracy();
+    await expect.poll(shownAccuracy, { timeout: 120_000 }).toBeGreaterThan(firstAccuracy + 4);
     // Simulate the GPU reset from inside the worker, as a driver crash would (the health view's drill).
     await page.getByRole('tab', { name: 'Health' }).click();
     await page.getByRole('button', { name: 'Simulate a GPU reset' }).click();
@@ -59,13 +63,15 @@ describe('bad input and faults in real Chromium', () => {
     await error.getByRole('button', { name: 'WebAssembly' }).click();
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toBe('wasm');
     await waitEnabled(page, 'Train');
-    const accuracyBefore = Number(/([\d.]+) %/.exec((await status.textContent()) ?? '')?.[1]);
+    const accuracyBefore = await shownAccuracy();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const before = await status.textContent();
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).not.toBe(before);
-    // Carried on from the checkpoint rather than from scratch: accuracy stays in the same league.
-    const accuracyAfter = Number(/([\d.]+) %/.exec((await status.textContent()) ?? '')?.[1]);
-    expect(accuracyAfter).toBeGreaterThan(Math.min(80, accuracyBefore - 10));
+    // Carried on from the checkpoint rather than from scratch: the first evaluation after the switch
+    // keeps (about) what was learnt, clearly above what a fresh model shows at its first evaluation.
+    const accuracyAfter = await shownAccuracy();
+    expect(accuracyBefore).toBeGreaterThan(firstAccuracy + 4);
+    expect(accuracyAfter).toBeGreaterThan(Math.max(firstAccuracy + 2, accuracyBefore - 2));
     await page.close();
   });
 

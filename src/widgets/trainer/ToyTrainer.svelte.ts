@@ -1,10 +1,26 @@
+import { untrack } from 'svelte';
 import { TrainerState } from './TrainerState.svelte';
 import { ExerciseTracker, type WidgetExercise } from './ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from './throttleLatest';
 import { initialSettings, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
-import { defaults, type Schema, type Values } from '../../ml/schema';
+import type { Schema, Values } from '../../ml/schema';
 import type { Evaluation } from '../../ml/TrainingSession';
 import type { TrainingClient } from '../../worker/TrainingClient';
+
+/** What a lesson passes a toy trainer widget: starting settings, plus its exercises. */
+export interface ToyWidgetProps {
+  onexercise?: (exerciseId: string) => void;
+  /** The lesson's self-checking exercises for this widget (targets from its frontmatter). */
+  exercises?: unknown;
+  /** Starting values of any setting of the widget's schema. */
+  [setting: string]: unknown;
+}
+
+/** A widget's trainer from its definition and the props the lesson gave it (read once, at the start). */
+export function toyTrainerFor<S extends Schema, T extends ToyTask, Own>(definition: ToyTrainerDefinition<S, T, Own>, props: () => ToyWidgetProps): ToyTrainer<S, T, Own> {
+  const { onexercise: _, exercises, ...settings } = untrack(() => ({ ...props() }));
+  return new ToyTrainer(definition, { props: settings, exercises, onexercise: () => props().onexercise });
+}
 
 export interface ToyTrainerOptions {
   /** The lesson's props: starting values of any setting of the definition's schema. */
@@ -36,11 +52,13 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   #own = $state.raw<Own | null>(null);
   #exercises: ExerciseTracker;
   #redraws: ThrottledTask[] = [];
+  #lessonProps: Record<string, unknown>;
 
   constructor(definition: ToyTrainerDefinition<S, T, Own>, options: ToyTrainerOptions) {
     this.definition = definition;
     this.id = `toy-${Math.random().toString(36).slice(2, 8)}`;
     this.trainer = new TrainerState({ createClient: options.createClient });
+    this.#lessonProps = options.props;
     const initial = initialSettings(definition, options.props);
     this.#settings = initial.settings;
     this.#applied = initial.settings;
@@ -146,9 +164,9 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   }
 
   /** Back to the lesson's starting settings (and its data), keeping the learner's own data for later. */
-  resetSettings(props: Record<string, unknown>): void {
-    const initial = initialSettings(this.definition, props);
-    this.#settings = { ...defaults(this.definition.schema), ...initial.settings };
+  resetSettings(): void {
+    const initial = initialSettings(this.definition, this.#lessonProps);
+    this.#settings = initial.settings;
     this.#notes = initial.messages;
     this.#enqueue(() => this.#rebuild(true));
   }

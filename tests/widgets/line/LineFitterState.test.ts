@@ -1,38 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TrainingHandler } from '../../../src/worker/TrainingHandler';
-import { TrainingClient, type WorkerLike } from '../../../src/worker/TrainingClient';
 import { LineFitterState } from '../../../src/widgets/line/LineFitterState.svelte';
 import { addPoint } from '../../../src/widgets/line/scatterEditing';
 import { defaults } from '../../../src/ml/schema';
 import { LINE_FITTER_SCHEMA, lineFromWeights, type LineFitterSettings } from '../../../src/ml/lineFit';
 import { generateLine, leastSquaresLine } from '../../../src/ml/toyData';
 import { useCpu } from '../../ml/helpers';
+import { inThreadClient, until } from '../trainer/inThreadClient';
 
 beforeAll(useCpu);
-
-/** A client wired to a handler in this thread, as a Worker would be (cpu backend). */
-function inThreadClient(): TrainingClient {
-  const env = {
-    setupBackend: async () => ({ name: 'cpu' as const, reason: 'tests run on cpu', failed: [] }),
-    fetch: (() => Promise.reject(new Error('no fetching here'))) as unknown as typeof fetch,
-  };
-  const fake: WorkerLike = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (message) => void handler.handle(structuredClone(message) as never),
-    terminate: () => void handler.handle({ type: 'dispose', id: -2 } as never),
-  };
-  const handler = new TrainingHandler((message) => queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent)), env);
-  return new TrainingClient(fake);
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function settings(overrides: Partial<LineFitterSettings> = {}): LineFitterSettings {
   return { ...defaults(LINE_FITTER_SCHEMA), stepsPerSecond: 120, ...overrides };

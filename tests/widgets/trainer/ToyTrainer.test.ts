@@ -85,7 +85,7 @@ describe('ToyTrainer', () => {
     toy.change('units', 20);
     toy.change('noise', 0.5);
     await until(() => toy.applied.units === 20 && toy.applied.noise === 0.5);
-    toy.resetSettings({ units: 6 });
+    toy.resetSettings();
     await until(() => toy.applied.units === 6);
     expect(toy.settings).toMatchObject({ units: 6, noise: CURVE_FITTER.schema.noise.default });
     expect(toy.trainer.summary?.totalParams).toBe(6 + 6 + 6 + 1);
