@@ -1,45 +1,19 @@
-// Turns a lesson's markdown file into data the lesson page can render. Pure and DOM-free, so the
-// same code runs in the page and in Node tests; the only DOM-bound step, sanitising HTML, is
-// passed in as a function.
+// Turns a lesson's markdown file into data the lesson page can render. Runs at build time
+// (scripts/lessonsPlugin.ts) and in Node tests; pure and DOM-free, so sanitising HTML, the one
+// step that needs a DOM, is passed in as a function.
 import { Marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
+// Explicit .ts extensions: this module is also loaded with vite.config.ts, where Vite's coming
+// native config loader (Node's own TypeScript support) resolves no extensionless paths.
+import type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
 
-export interface Exercise {
-  /** Stable id, used as the key in saved progress: changing it resets learners' ticks. */
-  id: string;
-  /** The exercise as written in the frontmatter (markdown). */
-  prompt: string;
-  /** `prompt` rendered as inline HTML and sanitised. */
-  promptHtml: string;
-}
-
-export type LessonSegment =
-  | { kind: 'html'; html: string }
-  | { kind: 'widget'; name: string; props: Record<string, unknown> }
-  | { kind: 'exercises' }
-  | { kind: 'error'; message: string; source: string };
-
-export interface Lesson {
-  slug: string;
-  title: string;
-  order: number;
-  summary: string;
-  exercises: Exercise[];
-  segments: LessonSegment[];
-}
+export type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
 
 export interface LessonParseOptions {
-  /** Cleans untrusted HTML (DOMPurify in the page). Applied to every piece of HTML produced. */
+  /** Cleans untrusted HTML (DOMPurify at build time). Applied to every piece of HTML produced. */
   sanitize: (html: string) => string;
   /** Widget names that exist; a widget block naming anything else becomes an error segment. */
   knownWidgets?: ReadonlySet<string>;
-}
-
-export interface LessonLibrary {
-  /** Lessons that parsed, sorted by `order`. */
-  lessons: Lesson[];
-  /** One error per file that could not be parsed; those files are left out of `lessons`. */
-  errors: LessonParseError[];
 }
 
 export class LessonParseError extends Error {
@@ -96,7 +70,7 @@ export function parseLesson(path: string, raw: string, options: LessonParseOptio
   const meta = validateFrontmatter(path, frontmatter);
   // A fresh instance per lesson: never touch marked's global defaults.
   const markdown = new Marked({ gfm: true, async: false });
-  const exercises = meta.exercises.map((exercise) => ({
+  const exercises = meta.exercises.map((exercise): Exercise => ({
     ...exercise,
     promptHtml: options.sanitize(markdown.parseInline(exercise.prompt, { async: false })),
   }));
@@ -119,23 +93,23 @@ export function parseLesson(path: string, raw: string, options: LessonParseOptio
 /** Parses every lesson file; a broken file becomes an entry in `errors` instead of stopping the rest. */
 export function parseLessonFiles(files: Record<string, string>, options: LessonParseOptions): LessonLibrary {
   const lessons: Lesson[] = [];
-  const errors: LessonParseError[] = [];
+  const errors: LessonFileError[] = [];
   for (const [path, raw] of Object.entries(files)) {
     try {
       lessons.push(parseLesson(path, raw, options));
     } catch (error) {
-      errors.push(error instanceof LessonParseError ? error : new LessonParseError(path, messageOf(error)));
+      const failure = error instanceof LessonParseError ? error : new LessonParseError(path, messageOf(error));
+      errors.push({ file: failure.file, message: failure.message });
     }
   }
   lessons.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
   for (let i = 1; i < lessons.length; i++) {
     if (lessons[i].order === lessons[i - 1].order) {
-      errors.push(
-        new LessonParseError(
-          lessons[i].slug,
-          `has the same order (${lessons[i].order}) as ${lessons[i - 1].slug}; each lesson needs its own`,
-        ),
+      const { message, file } = new LessonParseError(
+        lessons[i].slug,
+        `has the same order (${lessons[i].order}) as ${lessons[i - 1].slug}; each lesson needs its own`,
       );
+      errors.push({ file, message });
     }
   }
   return { lessons, errors };
@@ -261,17 +235,6 @@ export function parseWidgetBlock(source: string, knownWidgets?: ReadonlySet<stri
     return { kind: 'error', message: `Unknown widget "${name}". Known widgets: ${known}.`, source };
   }
   return { kind: 'widget', name, props };
-}
-
-export function findLesson(library: LessonLibrary, slug: string): Lesson | undefined {
-  return library.lessons.find((lesson) => lesson.slug === slug);
-}
-
-/** The lessons before and after `slug` in course order, for the links at the bottom of a lesson. */
-export function neighbours(library: LessonLibrary, slug: string): { previous?: Lesson; next?: Lesson } {
-  const index = library.lessons.findIndex((lesson) => lesson.slug === slug);
-  if (index === -1) return {};
-  return { previous: library.lessons[index - 1], next: library.lessons[index + 1] };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { findLesson, neighbours } from '../../src/app/lessonLibrary';
 import {
   LessonParseError,
-  findLesson,
-  neighbours,
   parseLesson,
   parseLessonFiles,
   parseWidgetBlock,
