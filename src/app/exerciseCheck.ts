@@ -21,6 +21,8 @@ const BOUNDS = ['min', 'max', 'below', 'above'] as const;
 type Bound = (typeof BOUNDS)[number];
 const CHECK_KEYS = new Set(['widget', 'when']);
 const BOUND_KEYS: ReadonlySet<string> = new Set(BOUNDS);
+/** Figures are named like variables (valLoss, hiddenUnits), which also keeps out "__proto__". */
+const FIGURE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** False when a named figure is missing, null, or a non-finite number. A check with no conditions is never met. */
 export function checkMet(check: ExerciseCheck, figures: Figures): boolean {
@@ -72,6 +74,9 @@ function parseWhen(raw: unknown): Record<string, Condition> {
   }
   const when: Record<string, Condition> = {};
   for (const [figure, condition] of Object.entries(raw)) {
+    if (!FIGURE_NAME.test(figure)) {
+      throw new Error(`"check.when" names a figure "${figure}"; figure names are letters and digits, like valLoss`);
+    }
     when[figure] = parseCondition(`check.when.${figure}`, condition);
   }
   return when;
@@ -91,7 +96,9 @@ function parseCondition(where: string, raw: unknown): Condition {
   const keys = Object.keys(raw);
   const unknownBounds = keys.filter((key) => !BOUND_KEYS.has(key));
   if (unknownBounds.length > 0) {
-    throw new Error(`"${where}" has unknown bound(s) ${quoteAll(unknownBounds)}; use min, max (inclusive), below, above (strict)`);
+    throw new Error(
+      `"${where}" has unknown bound(s) ${quoteAll(unknownBounds)}; use min, max (inclusive), below, above (strict)`,
+    );
   }
   if (keys.length === 0) throw new Error(`"${where}" needs at least one of min, max, below, above`);
   const bounds: Partial<Record<Bound, number>> = {};

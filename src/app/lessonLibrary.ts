@@ -1,6 +1,7 @@
 // The shape of the compiled lessons the page receives, and the lookups the shell needs. No
 // parsing here: lessons are parsed and sanitised at build time (lessonParser.ts, run by
 // scripts/lessonsPlugin.ts), so this module stays free of markdown, YAML and sanitiser code.
+import type { ExerciseCheck } from './exerciseCheck';
 
 export interface Exercise {
   /** Stable id, used as the key in saved progress: changing it resets learners' ticks. */
@@ -9,6 +10,10 @@ export interface Exercise {
   prompt: string;
   /** `prompt` rendered as inline HTML and sanitised. */
   promptHtml: string;
+  /** Present on a self-checking exercise: which figures of which widget tick it. */
+  check?: ExerciseCheck;
+  /** The frontmatter's `done:` text as inline HTML, sanitised: what a widget shows after "✓ Exercise done: ". */
+  doneHtml?: string;
 }
 
 export type LessonSegment =
@@ -49,4 +54,9 @@ export function neighbours(library: LessonLibrary, slug: string): { previous?: L
   const index = library.lessons.findIndex((lesson) => lesson.slug === slug);
   if (index === -1) return {};
   return { previous: library.lessons[index - 1], next: library.lessons[index + 1] };
+}
+
+/** The self-checking exercises a widget should watch: those whose check names it, or names no widget. */
+export function exercisesForWidget(exercises: readonly Exercise[], widgetName: string): Exercise[] {
+  return exercises.filter((exercise) => exercise.check && (exercise.check.widget ?? widgetName) === widgetName);
 }

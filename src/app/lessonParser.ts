@@ -5,6 +5,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 // Explicit .ts extensions: this module is also loaded with vite.config.ts, where Vite's coming
 // native config loader (Node's own TypeScript support) resolves no extensionless paths.
+import { parseCheck, type ExerciseCheck } from './exerciseCheck.ts';
 import type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
 
 export type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
@@ -70,11 +71,14 @@ export function parseLesson(path: string, raw: string, options: LessonParseOptio
   const meta = validateFrontmatter(path, frontmatter);
   // A fresh instance per lesson: never touch marked's global defaults.
   const markdown = new Marked({ gfm: true, async: false });
-  const exercises = meta.exercises.map((exercise): Exercise => ({
+  const inlineHtml = (text: string) => options.sanitize(markdown.parseInline(text, { async: false }));
+  const exercises = meta.exercises.map(({ done, ...exercise }): Exercise => ({
     ...exercise,
-    promptHtml: options.sanitize(markdown.parseInline(exercise.prompt, { async: false })),
+    promptHtml: inlineHtml(exercise.prompt),
+    ...(done !== undefined && { doneHtml: inlineHtml(done) }),
   }));
   const segments = splitBody(body, markdown, options);
+  checkExerciseWidgets(path, meta.exercises, segments);
   if (exercises.length > 0 && !segments.some((segment) => segment.kind === 'exercises')) {
     segments.push({ kind: 'exercises' });
   }
@@ -115,12 +119,22 @@ export function parseLessonFiles(files: Record<string, string>, options: LessonP
   return { lessons, errors };
 }
 
+/** An exercise as the frontmatter gives it, before its markdown is rendered. */
+interface ExerciseSource {
+  id: string;
+  prompt: string;
+  check?: ExerciseCheck;
+  done?: string;
+}
+
 interface LessonMeta {
   title: string;
   order: number;
   summary: string;
-  exercises: { id: string; prompt: string }[];
+  exercises: ExerciseSource[];
 }
+
+const EXERCISE_KEYS = new Set(['id', 'prompt', 'check', 'done']);
 
 function validateFrontmatter(file: string, data: unknown): LessonMeta {
   if (!isPlainObject(data)) {
@@ -154,7 +168,7 @@ function requireText(file: string, data: Record<string, unknown>, key: string): 
   return value.trim();
 }
 
-function validateExercises(file: string, value: unknown): { id: string; prompt: string }[] {
+function validateExercises(file: string, value: unknown): ExerciseSource[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     throw new LessonParseError(file, '"exercises" must be a list of { id, prompt } entries');
@@ -172,11 +186,59 @@ function validateExercises(file: string, value: unknown): { id: string; prompt: 
     }
     if (seen.has(id)) throw new LessonParseError(file, `${where}: the id "${id}" is used twice`);
     seen.add(id);
-    if (typeof prompt !== 'string' || prompt.trim() === '') {
-      throw new LessonParseError(file, `${where} ("${id}"): "prompt" must be non-empty text`);
+    const named = `${where} ("${id}")`;
+    const unknownKeys = Object.keys(entry).filter((key) => !EXERCISE_KEYS.has(key));
+    if (unknownKeys.length > 0) {
+      throw new LessonParseError(
+        file,
+        `${named}: unknown field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}; allowed: ${[...EXERCISE_KEYS].join(', ')}`,
+      );
     }
-    return { id, prompt: prompt.trim() };
+    if (typeof prompt !== 'string' || prompt.trim() === '') {
+      throw new LessonParseError(file, `${named}: "prompt" must be non-empty text`);
+    }
+    const exercise: ExerciseSource = { id, prompt: prompt.trim() };
+    if (entry.check !== undefined) {
+      try {
+        exercise.check = parseCheck(entry.check);
+      } catch (error) {
+        throw new LessonParseError(file, `${named}: ${messageOf(error)}`);
+      }
+    }
+    if (entry.done !== undefined) {
+      if (typeof entry.done !== 'string' || entry.done.trim() === '') {
+        throw new LessonParseError(file, `${named}: "done" must be non-empty text`);
+      }
+      if (!exercise.check) {
+        throw new LessonParseError(file, `${named}: "done" is shown when a check is met, so it needs a "check"`);
+      }
+      exercise.done = entry.done.trim();
+    }
+    return exercise;
   });
+}
+
+/** A check must read a widget the lesson embeds, or it could never tick. */
+function checkExerciseWidgets(
+  file: string,
+  exercises: readonly ExerciseSource[],
+  segments: readonly LessonSegment[],
+): void {
+  const embedded = new Set(segments.flatMap((segment) => (segment.kind === 'widget' ? [segment.name] : [])));
+  for (const [index, { id, check }] of exercises.entries()) {
+    if (!check) continue;
+    const named = `exercise #${index + 1} ("${id}")`;
+    if (check.widget !== undefined && !embedded.has(check.widget)) {
+      const found = [...embedded].join(', ') || 'none';
+      throw new LessonParseError(
+        file,
+        `${named}: "check.widget" is "${check.widget}", but this lesson embeds no such widget (embedded: ${found})`,
+      );
+    }
+    if (embedded.size === 0) {
+      throw new LessonParseError(file, `${named}: has a "check", but the lesson embeds no widget that could meet it`);
+    }
+  }
 }
 
 /** Cuts the markdown at top-level widget/exercises fences; everything in between becomes HTML. */
@@ -229,6 +291,13 @@ export function parseWidgetBlock(source: string, knownWidgets?: ReadonlySet<stri
   const { name, ...props } = data;
   if (typeof name !== 'string' || name.trim() === '') {
     return { kind: 'error', message: 'A widget block needs a "name:" line, e.g. "name: mnist-trainer".', source };
+  }
+  if (Object.hasOwn(props, 'exercises')) {
+    return {
+      kind: 'error',
+      message: 'A widget block cannot list exercises: give each exercise a "check:" in the frontmatter instead.',
+      source,
+    };
   }
   if (knownWidgets && !knownWidgets.has(name)) {
     const known = [...knownWidgets].sort().join(', ') || 'none';

@@ -84,6 +84,8 @@ describe('parseCheck', () => {
     [{ widget: 'a' }, /"check.when" must name at least one figure/],
     [{ when: {} }, /"check.when" must name at least one figure/],
     [{ when: [1] }, /"check.when" must name at least one figure/],
+    [{ when: { 'val loss': 1 } }, /"check.when" names a figure "val loss"; figure names are letters/],
+    [JSON.parse('{ "when": { "__proto__": 1 } }'), /"check.when" names a figure "__proto__"/],
     [{ when: { valLoss: { belw: 0.1 } } }, /"check.when.valLoss" has unknown bound\(s\) "belw"/],
     [{ when: { valLoss: {} } }, /"check.when.valLoss" needs at least one of/],
     [{ when: { valLoss: { below: '0.1' } } }, /"check.when.valLoss.below" must be a finite number/],

@@ -13,7 +13,7 @@ function allHtml(files: Record<string, string>): string {
   return lessons
     .flatMap((lesson) => [
       ...lesson.segments.flatMap((segment: LessonSegment) => (segment.kind === 'html' ? [segment.html] : [])),
-      ...lesson.exercises.map((exercise) => exercise.promptHtml),
+      ...lesson.exercises.flatMap((exercise) => [exercise.promptHtml, exercise.doneHtml ?? '']),
     ])
     .join('\n');
 }
@@ -40,10 +40,13 @@ describe('lessons compiled at build time keep hostile HTML inert', () => {
     expect(html).toContain('After.');
   });
 
-  it.each(placements)('in an exercise prompt: %s', (_, text) => {
-    const exercise = `exercises:\n  - id: a\n    prompt: ${JSON.stringify(`Try ${text}`)}\n`;
-    const html = allHtml({ '/lessons/01-hostile.md': `${frontmatter(exercise)}\nText.\n` });
+  it.each(placements)('in an exercise prompt and its done text: %s', (_, text) => {
+    const exercise = `exercises:\n  - id: a\n    prompt: ${JSON.stringify(`Try ${text}`)}\n    check: { when: { x: 1 } }\n    done: ${JSON.stringify(`Done ${text}`)}\n`;
+    const html = allHtml({
+      '/lessons/01-hostile.md': `${frontmatter(exercise)}\n\`\`\`widget\nname: mnist-trainer\n\`\`\`\n`,
+    });
     expect(html).toContain('Try');
+    expect(html).toContain('Done');
     expect(html).not.toMatch(/<script|<iframe|\bon\w+=|javascript:/i);
   });
 
