@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { bundleSizeReport } from './scripts/bundleSizeReport.ts';
+import { lessonsPlugin } from './scripts/lessonsPlugin.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), lessonsPlugin(), bundleSizeReport()],
   base: './',
   worker: { format: 'es' },
   build: {

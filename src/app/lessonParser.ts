@@ -1,45 +1,20 @@
-// Turns a lesson's markdown file into data the lesson page can render. Pure and DOM-free, so the
-// same code runs in the page and in Node tests; the only DOM-bound step, sanitising HTML, is
-// passed in as a function.
+// Turns a lesson's markdown file into data the lesson page can render. Runs at build time
+// (scripts/lessonsPlugin.ts) and in Node tests; pure and DOM-free, so sanitising HTML, the one
+// step that needs a DOM, is passed in as a function.
 import { Marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
+// Explicit .ts extensions: this module is also loaded with vite.config.ts, where Vite's coming
+// native config loader (Node's own TypeScript support) resolves no extensionless paths.
+import { parseCheck, type ExerciseCheck } from './exerciseCheck.ts';
+import type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
 
-export interface Exercise {
-  /** Stable id, used as the key in saved progress: changing it resets learners' ticks. */
-  id: string;
-  /** The exercise as written in the frontmatter (markdown). */
-  prompt: string;
-  /** `prompt` rendered as inline HTML and sanitised. */
-  promptHtml: string;
-}
-
-export type LessonSegment =
-  | { kind: 'html'; html: string }
-  | { kind: 'widget'; name: string; props: Record<string, unknown> }
-  | { kind: 'exercises' }
-  | { kind: 'error'; message: string; source: string };
-
-export interface Lesson {
-  slug: string;
-  title: string;
-  order: number;
-  summary: string;
-  exercises: Exercise[];
-  segments: LessonSegment[];
-}
+export type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
 
 export interface LessonParseOptions {
-  /** Cleans untrusted HTML (DOMPurify in the page). Applied to every piece of HTML produced. */
+  /** Cleans untrusted HTML (DOMPurify at build time). Applied to every piece of HTML produced. */
   sanitize: (html: string) => string;
   /** Widget names that exist; a widget block naming anything else becomes an error segment. */
   knownWidgets?: ReadonlySet<string>;
-}
-
-export interface LessonLibrary {
-  /** Lessons that parsed, sorted by `order`. */
-  lessons: Lesson[];
-  /** One error per file that could not be parsed; those files are left out of `lessons`. */
-  errors: LessonParseError[];
 }
 
 export class LessonParseError extends Error {
@@ -96,11 +71,14 @@ export function parseLesson(path: string, raw: string, options: LessonParseOptio
   const meta = validateFrontmatter(path, frontmatter);
   // A fresh instance per lesson: never touch marked's global defaults.
   const markdown = new Marked({ gfm: true, async: false });
-  const exercises = meta.exercises.map((exercise) => ({
+  const inlineHtml = (text: string) => options.sanitize(markdown.parseInline(text, { async: false }));
+  const exercises = meta.exercises.map(({ done, ...exercise }): Exercise => ({
     ...exercise,
-    promptHtml: options.sanitize(markdown.parseInline(exercise.prompt, { async: false })),
+    promptHtml: inlineHtml(exercise.prompt),
+    ...(done !== undefined && { doneHtml: inlineHtml(done) }),
   }));
   const segments = splitBody(body, markdown, options);
+  checkExerciseWidgets(path, meta.exercises, segments);
   if (exercises.length > 0 && !segments.some((segment) => segment.kind === 'exercises')) {
     segments.push({ kind: 'exercises' });
   }
@@ -119,34 +97,44 @@ export function parseLesson(path: string, raw: string, options: LessonParseOptio
 /** Parses every lesson file; a broken file becomes an entry in `errors` instead of stopping the rest. */
 export function parseLessonFiles(files: Record<string, string>, options: LessonParseOptions): LessonLibrary {
   const lessons: Lesson[] = [];
-  const errors: LessonParseError[] = [];
+  const errors: LessonFileError[] = [];
   for (const [path, raw] of Object.entries(files)) {
     try {
       lessons.push(parseLesson(path, raw, options));
     } catch (error) {
-      errors.push(error instanceof LessonParseError ? error : new LessonParseError(path, messageOf(error)));
+      const failure = error instanceof LessonParseError ? error : new LessonParseError(path, messageOf(error));
+      errors.push({ file: failure.file, message: failure.message });
     }
   }
   lessons.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
   for (let i = 1; i < lessons.length; i++) {
     if (lessons[i].order === lessons[i - 1].order) {
-      errors.push(
-        new LessonParseError(
-          lessons[i].slug,
-          `has the same order (${lessons[i].order}) as ${lessons[i - 1].slug}; each lesson needs its own`,
-        ),
+      const { message, file } = new LessonParseError(
+        lessons[i].slug,
+        `has the same order (${lessons[i].order}) as ${lessons[i - 1].slug}; each lesson needs its own`,
       );
+      errors.push({ file, message });
     }
   }
   return { lessons, errors };
+}
+
+/** An exercise as the frontmatter gives it, before its markdown is rendered. */
+interface ExerciseSource {
+  id: string;
+  prompt: string;
+  check?: ExerciseCheck;
+  done?: string;
 }
 
 interface LessonMeta {
   title: string;
   order: number;
   summary: string;
-  exercises: { id: string; prompt: string }[];
+  exercises: ExerciseSource[];
 }
+
+const EXERCISE_KEYS = new Set(['id', 'prompt', 'check', 'done']);
 
 function validateFrontmatter(file: string, data: unknown): LessonMeta {
   if (!isPlainObject(data)) {
@@ -180,7 +168,7 @@ function requireText(file: string, data: Record<string, unknown>, key: string): 
   return value.trim();
 }
 
-function validateExercises(file: string, value: unknown): { id: string; prompt: string }[] {
+function validateExercises(file: string, value: unknown): ExerciseSource[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     throw new LessonParseError(file, '"exercises" must be a list of { id, prompt } entries');
@@ -198,11 +186,59 @@ function validateExercises(file: string, value: unknown): { id: string; prompt: 
     }
     if (seen.has(id)) throw new LessonParseError(file, `${where}: the id "${id}" is used twice`);
     seen.add(id);
-    if (typeof prompt !== 'string' || prompt.trim() === '') {
-      throw new LessonParseError(file, `${where} ("${id}"): "prompt" must be non-empty text`);
+    const named = `${where} ("${id}")`;
+    const unknownKeys = Object.keys(entry).filter((key) => !EXERCISE_KEYS.has(key));
+    if (unknownKeys.length > 0) {
+      throw new LessonParseError(
+        file,
+        `${named}: unknown field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}; allowed: ${[...EXERCISE_KEYS].join(', ')}`,
+      );
     }
-    return { id, prompt: prompt.trim() };
+    if (typeof prompt !== 'string' || prompt.trim() === '') {
+      throw new LessonParseError(file, `${named}: "prompt" must be non-empty text`);
+    }
+    const exercise: ExerciseSource = { id, prompt: prompt.trim() };
+    if (entry.check !== undefined) {
+      try {
+        exercise.check = parseCheck(entry.check);
+      } catch (error) {
+        throw new LessonParseError(file, `${named}: ${messageOf(error)}`);
+      }
+    }
+    if (entry.done !== undefined) {
+      if (typeof entry.done !== 'string' || entry.done.trim() === '') {
+        throw new LessonParseError(file, `${named}: "done" must be non-empty text`);
+      }
+      if (!exercise.check) {
+        throw new LessonParseError(file, `${named}: "done" is shown when a check is met, so it needs a "check"`);
+      }
+      exercise.done = entry.done.trim();
+    }
+    return exercise;
   });
+}
+
+/** A check must read a widget the lesson embeds, or it could never tick. */
+function checkExerciseWidgets(
+  file: string,
+  exercises: readonly ExerciseSource[],
+  segments: readonly LessonSegment[],
+): void {
+  const embedded = new Set(segments.flatMap((segment) => (segment.kind === 'widget' ? [segment.name] : [])));
+  for (const [index, { id, check }] of exercises.entries()) {
+    if (!check) continue;
+    const named = `exercise #${index + 1} ("${id}")`;
+    if (check.widget !== undefined && !embedded.has(check.widget)) {
+      const found = [...embedded].join(', ') || 'none';
+      throw new LessonParseError(
+        file,
+        `${named}: "check.widget" is "${check.widget}", but this lesson embeds no such widget (embedded: ${found})`,
+      );
+    }
+    if (embedded.size === 0) {
+      throw new LessonParseError(file, `${named}: has a "check", but the lesson embeds no widget that could meet it`);
+    }
+  }
 }
 
 /** Cuts the markdown at top-level widget/exercises fences; everything in between becomes HTML. */
@@ -256,22 +292,18 @@ export function parseWidgetBlock(source: string, knownWidgets?: ReadonlySet<stri
   if (typeof name !== 'string' || name.trim() === '') {
     return { kind: 'error', message: 'A widget block needs a "name:" line, e.g. "name: mnist-trainer".', source };
   }
+  if (Object.hasOwn(props, 'exercises')) {
+    return {
+      kind: 'error',
+      message: 'A widget block cannot list exercises: give each exercise a "check:" in the frontmatter instead.',
+      source,
+    };
+  }
   if (knownWidgets && !knownWidgets.has(name)) {
     const known = [...knownWidgets].sort().join(', ') || 'none';
     return { kind: 'error', message: `Unknown widget "${name}". Known widgets: ${known}.`, source };
   }
   return { kind: 'widget', name, props };
-}
-
-export function findLesson(library: LessonLibrary, slug: string): Lesson | undefined {
-  return library.lessons.find((lesson) => lesson.slug === slug);
-}
-
-/** The lessons before and after `slug` in course order, for the links at the bottom of a lesson. */
-export function neighbours(library: LessonLibrary, slug: string): { previous?: Lesson; next?: Lesson } {
-  const index = library.lessons.findIndex((lesson) => lesson.slug === slug);
-  if (index === -1) return {};
-  return { previous: library.lessons[index - 1], next: library.lessons[index + 1] };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,14 +1,9 @@
-// All lessons, loaded once at startup. Vite inlines every lessons/*.md file as a string, so the
-// lesson text is in the bundle and appears without a network round trip.
-import DOMPurify from 'dompurify';
-import { parseLessonFiles, type LessonLibrary } from './lessonParser';
-import { widgetRegistry } from '../widgets/registry';
+// All lessons, compiled and sanitised at build time by scripts/lessonsPlugin.ts: the page gets
+// ready data and ships no markdown, YAML or sanitiser code.
+import library from 'virtual:lessons';
+import type { LessonLibrary } from './lessonLibrary';
 
-const files = import.meta.glob<string>('/lessons/*.md', { query: '?raw', import: 'default', eager: true });
+export const lessonLibrary: LessonLibrary = library;
 
-export const lessonLibrary: LessonLibrary = parseLessonFiles(files, {
-  sanitize: (html) => DOMPurify.sanitize(html),
-  knownWidgets: new Set(widgetRegistry.keys()),
-});
-
-for (const error of lessonLibrary.errors) console.error(error);
+// The home page lists these as well; the console keeps the full message for lesson authors.
+for (const error of lessonLibrary.errors) console.error(`Lesson not loaded: ${error.message}`);

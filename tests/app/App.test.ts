@@ -6,6 +6,7 @@ import App from '../../src/app/App.svelte';
 import { parseLessonFiles } from '../../src/app/lessonParser';
 import { ProgressStore } from '../../src/app/progress.svelte';
 import { Router } from '../../src/app/Router.svelte';
+import { reservedHeight } from '../../src/app/widgetNames';
 
 const lesson = (title: string, order: number, body: string) =>
   `---\ntitle: ${title}\norder: ${order}\nsummary: About ${title}.\nexercises:\n  - id: try-it\n    prompt: Try **it**.\n---\n${body}`;
@@ -37,6 +38,9 @@ describe('App', () => {
     expect(html).toContain('<h1>First</h1>');
     expect(html).toContain('<p>Hello.</p>');
     expect(html).toContain('Loading…');
+    // The loading box keeps the trainer's height, so the text below does not jump when it loads.
+    const { wide, narrow } = reservedHeight('mnist-trainer', {})!;
+    expect(html).toContain(`style="--reserved-wide: ${wide}px; --reserved-narrow: ${narrow}px;"`);
     expect(html).toContain('Unknown widget "nope". Known widgets: mnist-trainer.');
     expect(html).toContain('Try <strong>it</strong>.');
     expect(html).toContain('href="#/lesson/02-second"');

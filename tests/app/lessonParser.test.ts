@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { exercisesForWidget, findLesson, neighbours, type Exercise } from '../../src/app/lessonLibrary';
 import {
   LessonParseError,
-  findLesson,
-  neighbours,
   parseLesson,
   parseLessonFiles,
   parseWidgetBlock,
@@ -52,7 +51,9 @@ describe('parseLesson frontmatter', () => {
   });
 
   it('rejects a file without frontmatter', () => {
-    expect(() => parseLesson('/lessons/01-x.md', '# Just markdown', options)).toThrow(/must start with YAML frontmatter/);
+    expect(() => parseLesson('/lessons/01-x.md', '# Just markdown', options)).toThrow(
+      /must start with YAML frontmatter/,
+    );
   });
 
   it('rejects frontmatter that is not valid YAML', () => {
@@ -80,6 +81,91 @@ describe('parseLesson frontmatter', () => {
   it('tolerates Windows line endings', () => {
     const raw = lessonFile(basicFrontmatter, 'Text.').replace(/\n/g, '\r\n');
     expect(parseLesson('/lessons/03-hello.md', raw, options).title).toBe('Hello');
+  });
+});
+
+describe('self-checking exercises', () => {
+  const widgetBody = '```widget\nname: mnist-trainer\n```';
+  const withExercise = (entry: string, body = widgetBody) =>
+    lessonFile(`${basicFrontmatter}\nexercises:\n  - id: small-sine\n    prompt: Fit it.\n${entry}`, body);
+
+  it('reads a check and renders the done text as sanitised inline HTML', () => {
+    const raw = withExercise(
+      '    check: { widget: mnist-trainer, when: { dataset: sine, valLoss: { below: 0.02 } } }\n    done: validation loss under **0.02**.',
+    );
+    const [exercise] = parseLesson('/lessons/03-hello.md', raw, options).exercises;
+    expect(exercise).toEqual({
+      id: 'small-sine',
+      prompt: 'Fit it.',
+      promptHtml: 'Fit it.',
+      check: { widget: 'mnist-trainer', when: { dataset: 'sine', valLoss: { below: 0.02 } } },
+      doneHtml: 'validation loss under <strong>0.02</strong>.',
+    });
+  });
+
+  it('allows a check without a widget or a done text', () => {
+    const [exercise] = parseLesson(
+      '/lessons/03-hello.md',
+      withExercise('    check: { when: { converged: true } }'),
+      options,
+    ).exercises;
+    expect(exercise.check).toEqual({ when: { converged: true } });
+    expect(exercise).not.toHaveProperty('doneHtml');
+  });
+
+  it('leaves check and doneHtml out of an exercise the learner ticks by hand', () => {
+    const [exercise] = parseLesson('/lessons/03-hello.md', withExercise(''), options).exercises;
+    expect(Object.keys(exercise).sort()).toEqual(['id', 'prompt', 'promptHtml']);
+  });
+
+  it.each([
+    [
+      '    check: { when: { valLoss: { belw: 0.1 } } }',
+      /03-x\.md: exercise #1 \("small-sine"\): "check.when.valLoss" has unknown bound\(s\) "belw"/,
+    ],
+    ['    check: valLoss below 0.1', /03-x\.md: exercise #1 \("small-sine"\): "check" must be a mapping/],
+    [
+      '    check: { when: { x: 1 } }\n    done: ""',
+      /03-x\.md: exercise #1 \("small-sine"\): "done" must be non-empty text/,
+    ],
+    [
+      '    done: Well done.',
+      /03-x\.md: exercise #1 \("small-sine"\): "done" is shown when a check is met, so it needs a "check"/,
+    ],
+    ['    chek: { when: { x: 1 } }', /03-x\.md: exercise #1 \("small-sine"\): unknown field\(s\) "chek"/],
+    [
+      '    check: { widget: curve-fitter, when: { x: 1 } }',
+      /03-x\.md: exercise #1 \("small-sine"\): "check.widget" is "curve-fitter", but this lesson embeds no such widget \(embedded: mnist-trainer\)/,
+    ],
+  ])('rejects %j, naming the lesson file and the exercise', (entry, message) => {
+    expect(() => parseLesson('/lessons/03-x.md', withExercise(entry), options)).toThrow(message);
+  });
+
+  it('rejects a check in a lesson without widgets', () => {
+    const raw = withExercise('    check: { when: { x: 1 } }', 'Only text.');
+    expect(() => parseLesson('/lessons/03-x.md', raw, options)).toThrow(
+      /03-x\.md: exercise #1 \("small-sine"\): has a "check", but the lesson embeds no widget/,
+    );
+  });
+
+  it('turns the old exercises mapping in a widget block into an error segment pointing to the frontmatter', () => {
+    const segment = parseWidgetBlock(
+      'name: mnist-trainer\nexercises:\n  handMseExercise: hand-fit',
+      options.knownWidgets,
+    );
+    expect(segment).toMatchObject({ kind: 'error', message: expect.stringMatching(/"check:" in the frontmatter/) });
+  });
+
+  it('hands each widget the checked exercises that name it or no widget', () => {
+    const exercises: Exercise[] = [
+      { id: 'a', prompt: 'a', promptHtml: 'a', check: { widget: 'line-fitter', when: { converged: true } } },
+      { id: 'b', prompt: 'b', promptHtml: 'b', check: { when: { diverged: true } } },
+      { id: 'c', prompt: 'c', promptHtml: 'c' },
+      { id: 'd', prompt: 'd', promptHtml: 'd', check: { widget: 'curve-fitter', when: { valLoss: { below: 1 } } } },
+    ];
+    expect(exercisesForWidget(exercises, 'line-fitter').map((e) => e.id)).toEqual(['a', 'b']);
+    expect(exercisesForWidget(exercises, 'curve-fitter').map((e) => e.id)).toEqual(['b', 'd']);
+    expect(exercisesForWidget([], 'curve-fitter')).toEqual([]);
   });
 });
 
@@ -117,7 +203,11 @@ describe('parseLesson body segments', () => {
     const raw = lessonFile(basicFrontmatter, 'Before.\n\n```widget\nname: [oops\n```\n\nAfter.');
     const segments = parseLesson('/lessons/03-hello.md', raw, options).segments;
     expect(segments.map((s) => s.kind)).toEqual(['html', 'error', 'html']);
-    expect(segments[1]).toMatchObject({ kind: 'error', message: expect.stringMatching(/not valid YAML/), source: 'name: [oops' });
+    expect(segments[1]).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/not valid YAML/),
+      source: 'name: [oops',
+    });
   });
 
   it('turns an unknown widget name into an error segment that lists the known ones', () => {

@@ -1,15 +1,9 @@
-// Every real lesson in lessons/ must parse, name only registered widgets, and use valid fences.
+// Every real lesson in lessons/, as the page receives it from virtual:lessons (compiled and
+// sanitised by scripts/lessonsPlugin.ts): it must parse, name only registered widgets, use valid
+// fences, and give its self-checking exercises targets the widgets can meet.
+import lessonLibrary from 'virtual:lessons';
 import { describe, expect, it } from 'vitest';
-import { parseLessonFiles } from '../../src/app/lessonParser';
-import { widgetRegistry } from '../../src/widgets/registry';
-
-// The same glob as src/app/lessons.ts. That module sanitises with DOMPurify, which needs a DOM,
-// so here the HTML passes through unchanged; sanitising is covered in lessonParser.test.ts.
-const files = import.meta.glob<string>('/lessons/*.md', { query: '?raw', import: 'default', eager: true });
-const lessonLibrary = parseLessonFiles(files, {
-  sanitize: (html) => html,
-  knownWidgets: new Set(widgetRegistry.keys()),
-});
+import { exercisesForWidget, findLesson } from '../../src/app/lessonLibrary';
 
 describe('the lessons in lessons/', () => {
   it('all parse without errors', () => {
@@ -26,7 +20,39 @@ describe('the lessons in lessons/', () => {
 
   it('starts with lesson 1, the digit classifier with its trainer widget', () => {
     const [first] = lessonLibrary.lessons;
-    expect(first).toMatchObject({ slug: '01-train-a-digit-classifier', title: 'Your first digit classifier', order: 1 });
-    expect(first.segments).toContainEqual({ kind: 'widget', name: 'mnist-trainer', props: { model: 'cnn', epochs: 3 } });
+    expect(first).toMatchObject({
+      slug: '01-train-a-digit-classifier',
+      title: 'Your first digit classifier',
+      order: 1,
+    });
+    expect(first.segments).toContainEqual({
+      kind: 'widget',
+      name: 'mnist-trainer',
+      props: { model: 'cnn', epochs: 3 },
+    });
+  });
+
+  it('give each self-checking exercise its target in the frontmatter', () => {
+    const checks = Object.fromEntries(
+      lessonLibrary.lessons.flatMap((lesson) => lesson.exercises.flatMap((e) => (e.check ? [[e.id, e.check]] : []))),
+    );
+    expect(checks).toEqual({
+      'hand-fit': { widget: 'line-fitter', when: { handMse: { below: 0.05 } } },
+      'descent-fit': { widget: 'line-fitter', when: { converged: true } },
+      'find-divergence': { widget: 'line-fitter', when: { diverged: true } },
+      'fast-convergence': { widget: 'line-fitter', when: { convergedStep: { below: 50 } } },
+      'small-sine': {
+        widget: 'curve-fitter',
+        when: { dataset: 'sine', hiddenLayers: { min: 1 }, hiddenUnits: { max: 8 }, valLoss: { below: 0.02 } },
+      },
+      'separate-spiral': { widget: 'classifier-playground', when: { dataset: 'spiral', valLoss: { below: 0.1 } } },
+    });
+  });
+
+  it('hand the curve fitter its exercise with the text it shows when done', () => {
+    const lesson = findLesson(lessonLibrary, '04-neural-network-curves')!;
+    const [exercise] = exercisesForWidget(lesson.exercises, 'curve-fitter');
+    expect(exercise.id).toBe('small-sine');
+    expect(exercise.doneHtml).toBe('validation loss under 0.02 on the sine with 8 hidden units or fewer.');
   });
 });
