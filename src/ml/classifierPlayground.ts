@@ -6,7 +6,7 @@ import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import type { Activation, ModelSpec } from './modelSpec';
 import { FEATURE_NAMES, FEATURES, featurize, type FeatureName } from './features';
 import { DATASET_2D_KINDS, generate2D, splitPoints2D, type Dataset2DKind, type Points2D } from './toyData';
-import type { Examples, TrainingData } from './TrainingSession';
+import type { Examples, TrainingData } from './trainingTypes';
 import { ACTIVATION_NAMES } from './curveFitting';
 
 export const DATASETS_2D = new Map([

@@ -1,6 +1,6 @@
 import type { LayerSpec, ModelSpec } from './modelSpec';
 import type { Hyperparams } from './hyperparams';
-import type { LossKind } from './TrainingSession';
+import type { LossKind } from './trainingTypes';
 
 export interface CodeSetup {
   spec: ModelSpec;

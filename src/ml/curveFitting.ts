@@ -5,7 +5,7 @@ import { checkValues, defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import type { Activation, ModelSpec } from './modelSpec';
 import { CURVE_KINDS, generateCurve, splitPoints, type CurveKind, type Points1D } from './toyData';
-import type { Examples, TrainingData } from './TrainingSession';
+import type { Examples, TrainingData } from './trainingTypes';
 
 export const CURVE_DATASETS = new Map([
   ['sine', 'Sine wave'],

@@ -3,7 +3,7 @@
 import { defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import type { ModelSpec } from './modelSpec';
-import type { DivergenceReport, TrainingData } from './TrainingSession';
+import type { DivergenceReport, TrainingData } from './trainingTypes';
 import { leastSquaresLine, meanSquaredError, type Points1D } from './toyData';
 
 export const LINE_FITTER_MODES = new Map([

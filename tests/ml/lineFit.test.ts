@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { tf } from '../../src/ml/tf';
-import { TrainingSession, type DivergenceReport } from '../../src/ml/TrainingSession';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import type { DivergenceReport } from '../../src/ml/trainingTypes';
 import { generateLine, leastSquaresLine, meanSquaredError } from '../../src/ml/toyData';
 import { checkValues, defaults } from '../../src/ml/schema';
 import {

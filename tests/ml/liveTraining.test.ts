@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../src/ml/tf';
-import { TrainingSession, type TrainingData } from '../../src/ml/TrainingSession';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import type { TrainingData } from '../../src/ml/trainingTypes';
 import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
 import { MNIST_PRESETS, describeModel, type ModelSpec } from '../../src/ml/models';
 import { defaults } from '../../src/ml/schema';
@@ -39,7 +40,7 @@ function line(count = 128): TrainingData {
 }
 
 describe('live changes while training', () => {
-  for (const optimizer of ['adam', 'sgd']) {
+  for (const optimizer of ['adam', 'sgd'] as const) {
     it(`changing the learning rate 200 times during a ${optimizer} run leaves tf.memory().numTensors unchanged and takes effect`, async () => {
       const data = await mnist(320);
       const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ optimizer, epochs: 0, batchSize: 16 }), readEvery: 1 });
