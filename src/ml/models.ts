@@ -1,8 +1,6 @@
 import { tfl } from './tf';
 import { describeModel, type ModelSpec } from './modelSpec';
 
-export * from './modelSpec';
-
 /** Builds the tf.LayersModel for a valid spec; the output layer gives raw scores (logits). */
 export function buildModel(spec: ModelSpec, inputShape: number[], outputUnits: number, seed = 42): tfl.Sequential {
   const summary = describeModel(spec, inputShape, outputUnits);

@@ -1,7 +1,9 @@
 import { TrainerState } from './TrainerState.svelte';
 import { throttleLatest, type ThrottledTask } from './throttleLatest';
 import { viewFor, type PlotView } from './scatterEditing';
-import { generateLine, lossLandscape, meanSquaredError, type LossLandscape, type Points1D } from '../ml/toyData';
+import { generateLine, type Points1D } from '../ml/toyData';
+import { meanSquaredError } from '../ml/leastSquares';
+import { lossLandscape, type LossLandscape } from '../ml/lossLandscape';
 import {
   HAND_FIT_TARGET,
   LINE_SPEC,

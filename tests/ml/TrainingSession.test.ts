@@ -3,7 +3,7 @@ import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
 import type { TrainingData } from '../../src/ml/trainingTypes';
 import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
-import { MNIST_PRESETS } from '../../src/ml/models';
+import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
 import { loadAssetFromDisk, useCpu } from './helpers';

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
 import type { DivergenceReport } from '../../src/ml/trainingTypes';
-import { generateLine, leastSquaresLine, meanSquaredError } from '../../src/ml/toyData';
+import { generateLine } from '../../src/ml/toyData';
+import { leastSquaresLine, meanSquaredError } from '../../src/ml/leastSquares';
 import { checkValues, defaults } from '../../src/ml/schema';
 import {
   LINE_FITTER_SCHEMA,

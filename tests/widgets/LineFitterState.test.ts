@@ -5,7 +5,8 @@ import { LineFitterState } from '../../src/widgets/LineFitterState.svelte';
 import { addPoint } from '../../src/widgets/scatterEditing';
 import { defaults } from '../../src/ml/schema';
 import { LINE_FITTER_SCHEMA, lineFromWeights, type LineFitterSettings } from '../../src/ml/lineFit';
-import { generateLine, leastSquaresLine } from '../../src/ml/toyData';
+import { generateLine } from '../../src/ml/toyData';
+import { leastSquaresLine } from '../../src/ml/leastSquares';
 import { useCpu } from '../ml/helpers';
 
 beforeAll(useCpu);

@@ -4,7 +4,7 @@ import { tf } from '../../src/ml/tf';
 import { TrainingHandler } from '../../src/worker/TrainingHandler';
 import { TrainingClient, type WorkerLike } from '../../src/worker/TrainingClient';
 import type { SessionEvent, WorkerMessage } from '../../src/worker/protocol';
-import { MNIST_PRESETS } from '../../src/ml/models';
+import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
 import { ASSET_PATH, useCpu } from '../ml/helpers';
