@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TrainingHandler } from '../../src/worker/TrainingHandler';
-import { TrainingClient, type WorkerLike } from '../../src/worker/TrainingClient';
+import type { TrainingClient } from '../../src/worker/TrainingClient';
 import { LineFitterState } from '../../src/widgets/LineFitterState.svelte';
 import { addPoint } from '../../src/widgets/scatterEditing';
 import { defaults } from '../../src/ml/schema';
@@ -8,23 +7,13 @@ import { LINE_FITTER_SCHEMA, lineFromWeights, type LineFitterSettings } from '..
 import { generateLine } from '../../src/ml/toyData';
 import { leastSquaresLine } from '../../src/ml/leastSquares';
 import { useCpu } from '../ml/helpers';
+import { connect } from '../worker/connect';
 
 beforeAll(useCpu);
 
 /** A client wired to a handler in this thread, as a Worker would be (cpu backend). */
 function inThreadClient(): TrainingClient {
-  const env = {
-    setupBackend: async () => ({ name: 'cpu' as const, reason: 'tests run on cpu', failed: [] }),
-    fetch: (() => Promise.reject(new Error('no fetching here'))) as unknown as typeof fetch,
-  };
-  const fake: WorkerLike = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (message) => void handler.handle(structuredClone(message) as never),
-    terminate: () => void handler.handle({ type: 'dispose', id: -2 } as never),
-  };
-  const handler = new TrainingHandler((message) => queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent)), env);
-  return new TrainingClient(fake);
+  return connect().client;
 }
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
