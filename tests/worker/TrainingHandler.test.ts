@@ -60,6 +60,10 @@ describe('TrainingHandler + TrainingClient', () => {
     const checked = await client.call('setHyper', { values: { learningRate: 'fast', batchSize: 5000 } });
     expect(checked.messages).toHaveLength(2);
     expect(checked.hyper.batchSize).toBe(1024);
+    // The pace is checked against PACE_SCHEMA: at most 120 steps/s, like the line fitter's speed control.
+    expect(await client.call('setPace', { stepsPerSecond: 1000 })).toEqual({ stepsPerSecond: 120 });
+    expect(await client.call('setPace', { stepsPerSecond: Number.NaN })).toEqual({ stepsPerSecond: 0 });
+    expect(await client.call('setPace', { stepsPerSecond: 7.5 })).toEqual({ stepsPerSecond: 7.5 });
     await client.call('dispose', {});
   });
 
