@@ -116,6 +116,24 @@ describe('live changes while training', () => {
     expect(changes).toEqual([{ step: 2, keys: ['learningRate', 'batchSize'] }]);
     await session.dispose();
   });
+
+  it('answers with the settings just asked for while running, though they apply at the next step', async () => {
+    const data = await mnist(128);
+    let changedAt = -1;
+    const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ epochs: 0 }), callbacks: { onHyperChange: (c) => (changedAt = c.step) } });
+    const run = session.train();
+    expect(session.state).toBe('running');
+    session.setHyperparams({ learningRate: 0.02 });
+    expect(session.hyperparams.learningRate).toBe(0.02);
+    expect(changedAt).toBe(-1); // queued, not applied in the middle of a step
+    await session.pause();
+    await run;
+    const next = session.step;
+    await session.trainOneStep();
+    expect(changedAt).toBe(next);
+    expect(session.hyperparams.learningRate).toBe(0.02);
+    await session.dispose();
+  });
 });
 
 describe('schedules', () => {
@@ -153,6 +171,15 @@ describe('learning-rate finder', () => {
     expect(result.suggestion).toBeLessThan(2);
     // The sweep stopped once the loss exploded rather than running into NaN.
     expect(result.losses.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('learning-rate finder options', () => {
+  it('checks its sweep against LR_FINDER_SCHEMA: at least 20 steps over at least one decade', async () => {
+    const result = await findLearningRate({ spec: { layers: [] }, data: line(), optimizer: 'sgd', batchSize: 32, steps: 5, minLr: -1, maxLr: 1e-9 });
+    expect(result.learningRates).toHaveLength(20);
+    expect(result.learningRates[0]).toBeCloseTo(1e-8, 12);
+    expect(result.learningRates.at(-1)).toBeCloseTo(1e-7, 12);
   });
 });
 
