@@ -3,10 +3,10 @@
 // settings. No tfjs and no DOM.
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
-import { ACTIVATION_NAMES, type Activation, type ModelSpec } from './modelSpec';
+import { ACTIVATION_NAMES, type ModelSpec } from './modelSpec';
 import { FEATURE_NAMES, FEATURES, featurize, type FeatureName } from './features';
 import { DATASET_2D_KINDS, generate2D, splitPoints2D, type Dataset2DKind, type Points2D } from './toyData';
-import type { Examples, TrainingData } from './TrainingSession';
+import type { Examples, TrainingData } from './trainingTypes';
 import { generateCode } from './codegen';
 import { TOY_TUNING, type ToyTrainerDefinition } from './toyTrainer';
 
@@ -156,7 +156,7 @@ export function hiddenLayerUnits(settings: PlaygroundSettings): number[] {
 }
 
 export function playgroundSpec(settings: PlaygroundSettings): ModelSpec {
-  const activation = settings.activation as Activation;
+  const activation = settings.activation;
   return { layers: hiddenLayerUnits(settings).map((units) => ({ type: 'dense' as const, units, activation })) };
 }
 

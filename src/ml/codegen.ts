@@ -1,6 +1,6 @@
 import type { LayerSpec, ModelSpec } from './modelSpec';
-import type { Hyperparams } from './hyperparams';
-import type { LossKind } from './TrainingSession';
+import type { Hyperparams, OptimizerName } from './hyperparams';
+import type { LossKind } from './trainingTypes';
 
 export interface CodeSetup {
   spec: ModelSpec;
@@ -12,7 +12,7 @@ export interface CodeSetup {
   dataDescription: string;
 }
 
-const OPTIMIZER_CODE: Record<string, (lr: string) => string> = {
+const OPTIMIZER_CODE: Record<OptimizerName, (lr: string) => string> = {
   sgd: (lr) => `tf.train.sgd(${lr})`,
   momentum: (lr) => `tf.train.momentum(${lr}, 0.9)`,
   adam: (lr) => `tf.train.adam(${lr})`,

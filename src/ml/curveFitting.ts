@@ -3,9 +3,9 @@
 // rescaled) and the grid the fitted curve is drawn on. No tfjs and no DOM.
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
-import { ACTIVATION_NAMES, type Activation, type ModelSpec } from './modelSpec';
+import { ACTIVATION_NAMES, type ModelSpec } from './modelSpec';
 import { CURVE_KINDS, generateCurve, splitPoints, type CurveKind, type Points1D } from './toyData';
-import type { Examples, TrainingData } from './TrainingSession';
+import type { Examples, TrainingData } from './trainingTypes';
 import { generateCode } from './codegen';
 import { TOY_TUNING, type ToyTrainerDefinition } from './toyTrainer';
 
@@ -105,7 +105,7 @@ export function curveFitterSettings(raw: Record<string, unknown>): {
 export function curveModelSpec(
   settings: Pick<CurveFitterSettings, 'hiddenLayers' | 'units' | 'activation'>,
 ): ModelSpec {
-  const layer = { type: 'dense' as const, units: settings.units, activation: settings.activation as Activation };
+  const layer = { type: 'dense' as const, units: settings.units, activation: settings.activation };
   return { layers: Array.from({ length: settings.hiddenLayers }, () => ({ ...layer })) };
 }
 

@@ -1,17 +1,21 @@
-import type { Schema, Values } from './schema';
+import type { OptionKey, Schema, Values } from './schema';
 
+/** The optimizers a learner can pick; their names are the Map's keys and nowhere else. */
 export const OPTIMIZERS = new Map([
   ['sgd', 'SGD'],
   ['momentum', 'SGD with momentum'],
   ['adam', 'Adam'],
   ['rmsprop', 'RMSProp'],
-]);
+] as const);
 
 export const SCHEDULES = new Map([
   ['constant', 'Constant'],
   ['oneCycle', 'One-cycle'],
   ['stepDecay', 'Step decay (×0.5 per epoch)'],
-]);
+] as const);
+
+export type OptimizerName = OptionKey<typeof OPTIMIZERS>;
+export type ScheduleName = OptionKey<typeof SCHEDULES>;
 
 /** The training settings every trainer shares; each lesson picks its own defaults. */
 export const TRAINING_SCHEMA = {
@@ -26,5 +30,11 @@ export const TRAINING_SCHEMA = {
 } satisfies Schema;
 
 export type Hyperparams = Values<typeof TRAINING_SCHEMA>;
-export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
-export type ScheduleName = 'constant' | 'oneCycle' | 'stepDecay';
+
+/**
+ * How the worker runs a session, beyond the hyperparameters: the pace a learner can watch.
+ * 0 = as fast as the machine goes.
+ */
+export const PACE_SCHEMA = {
+  stepsPerSecond: { kind: 'number', label: 'Speed (steps per second)', min: 0, max: 120, default: 0, help: 'Slow enough to watch each step (0 = full speed).' },
+} satisfies Schema;

@@ -3,15 +3,15 @@
 import { defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import type { ModelSpec } from './modelSpec';
-import type { DivergenceReport, TrainingData } from './TrainingSession';
-import { leastSquaresLine, meanSquaredError, type Points1D } from './toyData';
+import type { DivergenceReport, TrainingData } from './trainingTypes';
+import { leastSquaresLine, meanSquaredError } from './leastSquares';
+import type { Points1D } from './toyData';
 
 export const LINE_FITTER_MODES = new Map([
   ['hand', 'Sliders only'],
   ['descent', 'Gradient descent only'],
   ['both', 'Sliders, then gradient descent'],
 ]);
-export type LineFitterMode = 'hand' | 'descent' | 'both';
 
 /** Most points the widget takes: gradient descent here is full-batch, and a batch holds at most 1,024. */
 export const MAX_POINTS = 1000;

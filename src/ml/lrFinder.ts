@@ -1,8 +1,12 @@
-import { tf } from './tf';
-import { buildModel, type ModelSpec } from './models';
+import { buildModel } from './models';
+import type { ModelSpec } from './modelSpec';
 import { createOptimizer, disposeOptimizer, setOptimizerLearningRate } from './optimizers';
 import type { OptimizerName } from './hyperparams';
-import type { TrainingData } from './TrainingSession';
+import type { TrainingData } from './trainingTypes';
+import { checkAll, type Schema } from './schema';
+import { gatherBatch } from './examples';
+import { trainStep } from './trainStep';
+import { writeWeights } from './modelWeights';
 import { createRng } from './random';
 
 export interface LrFinderResult {
@@ -15,6 +19,13 @@ export interface LrFinderResult {
   suggestionIndex: number;
 }
 
+/** The sweep's range and length; a request from the page is checked against this. */
+export const LR_FINDER_SCHEMA = {
+  steps: { kind: 'number', label: 'Steps of the sweep', min: 20, max: 500, default: 150, integer: true },
+  minLr: { kind: 'number', label: 'Lowest learning rate', min: 1e-8, max: 1, default: 1e-6, log: true },
+  maxLr: { kind: 'number', label: 'Highest learning rate', min: 1e-7, max: 100, default: 1, log: true },
+} satisfies Schema;
+
 export interface LrFinderOptions {
   spec: ModelSpec;
   data: TrainingData;
@@ -22,6 +33,7 @@ export interface LrFinderOptions {
   batchSize: number;
   /** Start from these weights (the trainer's current model); fresh weights when omitted. */
   weights?: Float32Array[];
+  /** The sweep (checked against LR_FINDER_SCHEMA; the highest rate is kept at least 10× the lowest). */
   minLr?: number;
   maxLr?: number;
   steps?: number;
@@ -37,52 +49,27 @@ export interface LrFinderOptions {
  */
 export async function findLearningRate(options: LrFinderOptions): Promise<LrFinderResult> {
   const { spec, data, batchSize } = options;
-  const minLr = options.minLr ?? 1e-6;
-  const maxLr = options.maxLr ?? 1;
-  const steps = options.steps ?? 200;
+  const sweep = checkAll(LR_FINDER_SCHEMA, { steps: options.steps, minLr: options.minLr, maxLr: options.maxLr }).values;
+  const { minLr, steps } = sweep;
+  // A sweep narrower than one decade shows no curve worth reading.
+  const maxLr = Math.max(sweep.maxLr, minLr * 10);
   const model = buildModel(spec, data.inputShape, data.outputUnits, options.seed ?? 42);
   const optimizer = createOptimizer(options.optimizer, minLr);
   const random = createRng(options.seed ?? 7);
-  const exampleSize = data.inputShape.reduce((a, b) => a * b, 1);
-  const width = data.loss === 'meanSquaredError' ? data.outputUnits : 1;
   const learningRates: number[] = [];
   const losses: number[] = [];
   try {
-    if (options.weights) {
-      const tensors = model.getWeights().map((w, i) => tf.tensor(options.weights![i], w.shape));
-      model.setWeights(tensors);
-      tf.dispose(tensors);
-    }
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    if (options.weights) writeWeights(model, options.weights);
     const factor = Math.pow(maxLr / minLr, 1 / (steps - 1));
     let smoothed = 0;
     let best = Infinity;
     const size = Math.min(batchSize, data.train.count);
+    const indices = new Int32Array(size);
     for (let i = 0; i < steps; i++) {
       const lr = minLr * Math.pow(factor, i);
       setOptimizerLearningRate(optimizer, lr);
-      const xs = new Float32Array(size * exampleSize);
-      const ys = data.loss === 'softmaxCrossEntropy' ? new Int32Array(size) : new Float32Array(size * width);
-      for (let k = 0; k < size; k++) {
-        const j = Math.floor(random() * data.train.count);
-        xs.set(data.train.x.subarray(j * exampleSize, (j + 1) * exampleSize), k * exampleSize);
-        for (let c = 0; c < width; c++) ys[k * width + c] = data.train.y[j * width + c];
-      }
-      const loss = tf.tidy(() => {
-        const x = tf.tensor(xs, [size, ...data.inputShape]);
-        const y =
-          data.loss === 'softmaxCrossEntropy'
-            ? tf.oneHot(tf.tensor1d(ys as Int32Array, 'int32'), data.outputUnits)
-            : tf.tensor2d(ys, [size, width]);
-        const { value, grads } = tf.variableGrads(() => {
-          const out = model.apply(x, { training: true }) as tf.Tensor;
-          if (data.loss === 'softmaxCrossEntropy') return tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar;
-          if (data.loss === 'sigmoidCrossEntropy') return tf.losses.sigmoidCrossEntropy(y, out) as tf.Scalar;
-          return tf.losses.meanSquaredError(y, out) as tf.Scalar;
-        }, variables);
-        optimizer.applyGradients(grads);
-        return value;
-      });
+      for (let k = 0; k < size; k++) indices[k] = Math.floor(random() * data.train.count);
+      const { loss } = trainStep(model, optimizer, data, gatherBatch(data, data.train, indices));
       const value = (await loss.data())[0];
       loss.dispose();
       if (!Number.isFinite(value)) break;

@@ -1,8 +1,6 @@
 import { tfl } from './tf';
 import { describeModel, type ModelSpec } from './modelSpec';
 
-export * from './modelSpec';
-
 /** Builds the tf.LayersModel for a valid spec; the output layer gives raw scores (logits). */
 export function buildModel(spec: ModelSpec, inputShape: number[], outputUnits: number, seed = 42): tfl.Sequential {
   const summary = describeModel(spec, inputShape, outputUnits);
@@ -47,4 +45,12 @@ export function buildModel(spec: ModelSpec, inputShape: number[], outputUnits: n
   }
   add(tfl.layers.dense({ ...inputArg(), units: outputUnits, activation: 'linear', kernelInitializer: init(), name: 'output' }));
   return model;
+}
+
+/** Sets the rate of every dropout layer (a live setting: tfjs reads `rate` on every call). */
+export function setDropoutRate(model: tfl.LayersModel, rate: number): void {
+  for (const layer of model.layers) {
+    // `rate` is readonly only in the type declarations.
+    if (layer.getClassName() === 'Dropout') (layer as unknown as { rate: number }).rate = rate;
+  }
 }

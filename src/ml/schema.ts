@@ -1,16 +1,51 @@
 /**
  * One description per setting (name, type, range, default) drives the controls, validation and
- * clamping, URL sharing and "reset to lesson defaults". Enum values are looked up in a Map.
+ * clamping, and URL sharing. Enum values are looked up in a Map, so "__proto__" or "constructor"
+ * can never pass for an option.
  */
-export type Param =
-  | { kind: 'number'; label: string; min: number; max: number; default: number; step?: number; integer?: boolean; log?: boolean; help?: string }
-  | { kind: 'enum'; label: string; options: Map<string, string>; default: string; help?: string }
-  | { kind: 'boolean'; label: string; default: boolean; help?: string };
+export interface NumberParam {
+  kind: 'number';
+  label: string;
+  min: number;
+  max: number;
+  default: number;
+  step?: number;
+  integer?: boolean;
+  log?: boolean;
+  help?: string;
+}
+
+/** `K` is the union of the option keys, so a checked value is typed as one of them. */
+export interface EnumParam<K extends string = string> {
+  kind: 'enum';
+  label: string;
+  options: ReadonlyMap<K, string>;
+  default: K;
+  help?: string;
+}
+
+export interface BooleanParam {
+  kind: 'boolean';
+  label: string;
+  default: boolean;
+  help?: string;
+}
+
+export type Param = NumberParam | EnumParam | BooleanParam;
 
 export type Schema = Record<string, Param>;
-export type Values<S extends Schema> = {
-  [K in keyof S]: S[K] extends { kind: 'number' } ? number : S[K] extends { kind: 'enum' } ? string : boolean;
-};
+
+/** The value a parameter holds: a number, one of an enum's keys, or a boolean. */
+export type ParamValue<P extends Param> = P extends { kind: 'enum'; options: ReadonlyMap<infer K, string> }
+  ? K
+  : P extends { kind: 'number' }
+    ? number
+    : boolean;
+
+export type Values<S extends Schema> = { [K in keyof S]: ParamValue<S[K]> };
+
+/** The keys of an options Map, as a union type: names declared once, in the Map. */
+export type OptionKey<M extends ReadonlyMap<string, unknown>> = M extends ReadonlyMap<infer K, unknown> ? K : never;
 
 export interface Checked<T> {
   value: T;
@@ -19,6 +54,7 @@ export interface Checked<T> {
 }
 
 /** Validates one raw input (a typed string, a URL parameter or a stored value) against its description. */
+export function checkParam<P extends Param>(param: P, raw: unknown): Checked<ParamValue<P>>;
 export function checkParam(param: Param, raw: unknown): Checked<number | string | boolean> {
   switch (param.kind) {
     case 'number': {
@@ -74,18 +110,17 @@ export function checkValues<S extends Schema>(schema: S, raw: Record<string, unk
   return { values: values as Partial<Values<S>>, messages };
 }
 
-/** Settings ⇄ URL query, so a learner can share exactly what they tried. */
+/** A complete, checked set of values: the defaults, overridden by whatever `raw` holds that is valid. */
+export function checkAll<S extends Schema>(schema: S, raw: Record<string, unknown>): { values: Values<S>; messages: string[] } {
+  const { values, messages } = checkValues(schema, raw);
+  return { values: { ...defaults(schema), ...values }, messages };
+}
+
+/** Settings → URL query (only what differs from the defaults), so a learner can share exactly what they tried. */
 export function toQuery<S extends Schema>(schema: S, values: Values<S>): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(schema)) {
     if (values[key] !== schema[key].default) params.set(key, String(values[key]));
   }
   return params.toString();
-}
-
-export function fromQuery<S extends Schema>(schema: S, query: string): { values: Values<S>; messages: string[] } {
-  const raw: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(query)) raw[k] = v;
-  const { values, messages } = checkValues(schema, raw);
-  return { values: { ...defaults(schema), ...values }, messages };
 }

@@ -4,7 +4,7 @@
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import type { Hyperparams } from './hyperparams';
 import type { ModelSpec } from './modelSpec';
-import type { TrainingData } from './TrainingSession';
+import type { TrainingData } from './trainingTypes';
 import type { SessionTuning } from '../worker/protocol';
 
 /** The data a toy trainer trains on; each widget adds what it draws (the split, a scaling…). */

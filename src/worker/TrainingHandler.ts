@@ -1,9 +1,9 @@
 import { tf } from '../ml/tf';
-import { TrainingSession, type TrainingData } from '../ml/TrainingSession';
+import { TrainingSession } from '../ml/TrainingSession';
+import type { TrainingData } from '../ml/trainingTypes';
 import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
 import { describeModel } from '../ml/modelSpec';
-import { checkValues } from '../ml/schema';
-import { TRAINING_SCHEMA, type Hyperparams, type OptimizerName } from '../ml/hyperparams';
+import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
 import {
@@ -43,12 +43,12 @@ export class TrainingHandler {
   #validationIndices: Int32Array | null = null;
   #data: TrainingData | null = null;
   #session: TrainingSession | null = null;
-  #sessionConfig: { spec: Calls['configure']['request']['spec']; hyper: Hyperparams; tuning: SessionTuning } | null = null;
+  /** What the current session was built from. Its live settings (hyperparameters, pace, health) are held by the session alone. */
+  #sessionConfig: { spec: Calls['configure']['request']['spec']; tuning: SessionTuning } | null = null;
   #runId = 0;
   /** Weights copied off the device after each evaluation: what survives a lost GPU context. */
   #checkpoint: Float32Array[] | null = null;
   #contextLost = false;
-  #health = false;
 
   constructor(post: Post, env: HandlerEnvironment) {
     this.#post = post;
@@ -130,10 +130,11 @@ export class TrainingHandler {
       if (!this.#data) throw new WorkerError('Load the data before setting up a model.', 'noData');
       const summary = describeModel(spec, this.#data.inputShape, this.#data.outputUnits);
       if (summary.errors.length > 0) throw new WorkerError(summary.errors.join(' '), 'badRequest');
-      const checked = checkValues(TRAINING_SCHEMA, hyper as unknown as Record<string, unknown>);
+      // The health view stays on across a rebuild; the session checks `hyper` and the pace itself.
+      const health = this.#session?.health ?? false;
       await this.#disposeSession();
-      this.#sessionConfig = { spec, hyper: { ...hyper, ...checked.values }, tuning: tuning ?? {} };
-      this.#startSession(null);
+      this.#sessionConfig = { spec, tuning: tuning ?? {} };
+      this.#startSession({ hyper, stepsPerSecond: tuning?.stepsPerSecond, health });
       return { runId: this.#runId, summary };
     },
 
@@ -168,7 +169,6 @@ export class TrainingHandler {
     setHyper: async ({ values }) => {
       const session = this.#requireSession();
       const messages = session.setHyperparams(values);
-      if (this.#sessionConfig) this.#sessionConfig.hyper = session.hyperparams;
       return { messages, hyper: session.hyperparams, step: session.step };
     },
 
@@ -204,8 +204,7 @@ export class TrainingHandler {
 
     setHealth: async ({ on }) => {
       const session = this.#requireSession();
-      this.#health = Boolean(on);
-      session.health = this.#health;
+      session.health = Boolean(on);
       return { on: session.health };
     },
 
@@ -214,20 +213,18 @@ export class TrainingHandler {
       const config = this.#sessionConfig!;
       await session.pause();
       const hyper = session.hyperparams;
-      const clamp = (v: number | undefined, lo: number, hi: number, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d);
-      const low = clamp(minLr, 1e-8, 1, 1e-6);
-      const high = clamp(maxLr, low * 10, 100, 1);
       const runId = this.#runId;
       return findLearningRate({
         spec: config.spec,
         data: this.#data!,
-        optimizer: hyper.optimizer as OptimizerName,
+        optimizer: hyper.optimizer,
         batchSize: hyper.batchSize,
         // Fresh weights, like a new run: a trained model's curve is flat until it explodes.
         seed: config.tuning.seed,
-        steps: Math.round(clamp(steps, 20, 500, 150)),
-        minLr: low,
-        maxLr: high,
+        // Checked against LR_FINDER_SCHEMA by findLearningRate.
+        steps,
+        minLr,
+        maxLr,
         onProgress: async (done, total) => {
           if (done % 10 === 0) this.#emit({ kind: 'lrFinder', done, total }, runId);
           await yieldToEventLoop();
@@ -250,22 +247,22 @@ export class TrainingHandler {
 
     setPace: async ({ stepsPerSecond }) => {
       const session = this.#requireSession();
-      const rate = Number.isFinite(stepsPerSecond) ? Math.min(1000, Math.max(0, stepsPerSecond)) : 0;
-      session.stepsPerSecond = rate;
-      if (this.#sessionConfig) this.#sessionConfig.tuning.stepsPerSecond = rate;
-      return { stepsPerSecond: rate };
+      session.stepsPerSecond = stepsPerSecond; // checked against PACE_SCHEMA there
+      return { stepsPerSecond: session.stepsPerSecond };
     },
 
     switchBackend: async ({ backend }) => {
       // Keep what was learnt: read the weights (or, after a lost context, the last checkpoint).
       let weights: Float32Array[] | null = null;
-      const resume = this.#session ? { step: this.#session.step, epochsDone: this.#session.epochsDone } : null;
-      if (this.#session && !this.#contextLost) {
-        await this.#session.pause();
-        weights = await this.#session.readWeights();
+      const old = this.#session;
+      if (old && !this.#contextLost) {
+        await old.pause();
+        weights = await old.readWeights();
       } else {
         weights = this.#checkpoint;
       }
+      // Read after the pause: the new session carries on with the old one's settings and count.
+      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone } } : null;
       await this.#disposeSession();
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
@@ -273,8 +270,8 @@ export class TrainingHandler {
         throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'backend');
       }
       this.#contextLost = false;
-      if (this.#sessionConfig) {
-        this.#startSession(resume);
+      if (this.#sessionConfig && carried) {
+        this.#startSession(carried);
         if (weights) this.#session!.writeWeights(weights);
       }
       return this.#backend;
@@ -289,6 +286,7 @@ export class TrainingHandler {
 
     dispose: async () => {
       await this.#disposeSession();
+      this.#sessionConfig = null; // nothing left to carry over to another backend
       return { numTensors: tf.memory().numTensors };
     },
   };
@@ -297,7 +295,7 @@ export class TrainingHandler {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
   }
 
-  #startSession(resume: { step: number; epochsDone: number } | null): void {
+  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number } }): void {
     const config = this.#sessionConfig!;
     const runId = ++this.#runId;
     this.#checkpoint = null;
@@ -306,15 +304,15 @@ export class TrainingHandler {
     const session: TrainingSession = new TrainingSession({
       spec: config.spec,
       data: this.#data!,
-      hyper: config.hyper,
+      hyper: live.hyper,
       seed: config.tuning.seed,
       evaluationsPerEpoch: config.tuning.evaluationsPerEpoch,
       evaluateTrainingSet: config.tuning.evaluateTrainingSet,
       reportPredictions: config.tuning.reportPredictions,
       reportWeights: config.tuning.reportWeights,
-      stepsPerSecond: config.tuning.stepsPerSecond,
+      stepsPerSecond: live.stepsPerSecond,
       evaluationIntervalMs: config.tuning.evaluationIntervalMs,
-      resume: resume ?? undefined,
+      resume: live.resume,
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),
         onStep: (progress) => emit({ kind: 'step', progress }),
@@ -327,7 +325,7 @@ export class TrainingHandler {
         onError: (error) => emit({ kind: 'error', message: `Training stopped: ${error.message}`, code: 'training' }),
       },
     });
-    session.health = this.#health;
+    session.health = live.health;
     this.#session = session;
   }
 

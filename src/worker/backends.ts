@@ -110,16 +110,32 @@ async function measure(): Promise<number> {
   return (performance.now() - start) / 5;
 }
 
+/** What the backend choice needs to know about this browser, and the two things it can do. */
+export interface BackendProbe {
+  /** The WebGL 2 renderer string, or null without WebGL 2. */
+  renderer(): string | null;
+  /** Makes `name` the active backend; throws, saying why, when it cannot start. */
+  start(name: BackendName): Promise<void>;
+  /** Milliseconds per training-like batch on the active backend. */
+  measure(): Promise<number>;
+}
+
+/** Starts the backend for `choice` (see `chooseBackend`) on this browser. */
+export function setupBackend(choice: BackendChoice, onContextLost: () => void): Promise<BackendInfo> {
+  return chooseBackend(choice, { renderer: webglRenderer, start: (name) => activate(name, onContextLost), measure });
+}
+
 /**
  * Picks the backend. `auto` tries WebGL; where it is software-rendered (no GPU: SwiftShader,
  * llvmpipe) wasm is ~9× faster, so it uses wasm without spending seconds compiling shaders; on a
- * real GPU it measures both and keeps the faster. cpu is the last resort.
+ * real GPU it measures both and keeps the faster. cpu is the last resort. A backend the learner
+ * chose that will not start falls back to wasm, then cpu.
  */
-export async function setupBackend(choice: BackendChoice, onContextLost: () => void): Promise<BackendInfo> {
+export async function chooseBackend(choice: BackendChoice, probe: BackendProbe): Promise<BackendInfo> {
   const failed: BackendInfo['failed'] = [];
   const tryStart = async (name: BackendName): Promise<boolean> => {
     try {
-      await activate(name, onContextLost);
+      await probe.start(name);
       return true;
     } catch (error) {
       failed.push({ name, error: error instanceof Error ? error.message : String(error) });
@@ -128,19 +144,19 @@ export async function setupBackend(choice: BackendChoice, onContextLost: () => v
   };
 
   if (choice !== 'auto') {
-    if (await tryStart(choice)) return { name: choice, reason: 'You chose this backend.', failed, renderer: choice === 'webgl' ? webglRenderer() ?? undefined : undefined };
+    if (await tryStart(choice)) return { name: choice, reason: 'You chose this backend.', failed, renderer: choice === 'webgl' ? probe.renderer() ?? undefined : undefined };
     for (const fallback of (['wasm', 'cpu'] as BackendName[]).filter((b) => b !== choice)) {
       if (await tryStart(fallback)) return { name: fallback, reason: `${choice} failed to start, so Gradient Lab fell back to ${fallback}.`, failed };
     }
     throw new Error(`No backend could start: ${failed.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
   }
 
-  const renderer = webglRenderer();
+  const renderer = probe.renderer();
   if (renderer && !SOFTWARE_RENDERER.test(renderer)) {
     if (await tryStart('webgl')) {
-      const webglMs = await measure();
+      const webglMs = await probe.measure();
       if (await tryStart('wasm')) {
-        const wasmMs = await measure();
+        const wasmMs = await probe.measure();
         if (wasmMs < webglMs) {
           return { name: 'wasm', renderer, failed, reason: `Measured: wasm (${wasmMs.toFixed(1)} ms) beat your GPU through WebGL (${webglMs.toFixed(1)} ms).` };
         }

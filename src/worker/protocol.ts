@@ -4,8 +4,8 @@
 import type { Hyperparams } from '../ml/hyperparams';
 import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
 import type { LrFinderResult } from '../ml/lrFinder';
-import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/TrainingSession';
-import type { HiddenActivations } from '../ml/TrainingSession';
+import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/trainingTypes';
+import type { HiddenActivations } from '../ml/trainingTypes';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;

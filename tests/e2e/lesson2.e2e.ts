@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exerciseDone, shownLineLoss, startApp, watchForeignRequests, type App } from './harness';
-import { generateLine, leastSquaresLine } from '../../src/ml/toyData';
+import { generateLine } from '../../src/ml/toyData';
+import { leastSquaresLine } from '../../src/ml/leastSquares';
 
 let app: App;
 beforeAll(async () => {

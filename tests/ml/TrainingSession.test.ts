@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
-import { TrainingSession, type TrainingData } from '../../src/ml/TrainingSession';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import type { TrainingData } from '../../src/ml/trainingTypes';
 import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
-import { MNIST_PRESETS } from '../../src/ml/models';
+import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
 import { loadAssetFromDisk, useCpu } from './helpers';
@@ -73,7 +74,7 @@ describe('TrainingSession on MNIST (cpu backend)', () => {
   it('returns tf.memory().numTensors to its baseline after train / pause / step / reset / dispose, optimizers included', async () => {
     const data = await smallMnist(256, 64);
     const baseline = tf.memory().numTensors;
-    for (const optimizer of ['adam', 'sgd', 'momentum', 'rmsprop']) {
+    for (const optimizer of ['adam', 'sgd', 'momentum', 'rmsprop'] as const) {
       const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ optimizer, epochs: 0, batchSize: 16 }), readEvery: 3 });
       const training = session.train();
       await new Promise((r) => setTimeout(r, 30));

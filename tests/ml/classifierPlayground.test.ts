@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DATA_KEYS,
   LIVE_KEYS,
+  MAX_HIDDEN_LAYERS,
   MODEL_KEYS,
   PLAYGROUND_SCHEMA,
   POINT_COUNT,
@@ -15,23 +16,40 @@ import {
   regularizationHyper,
   selectedFeatures,
   CLASSIFIER_PLAYGROUND,
+  type PlaygroundKey,
+  type PlaygroundSettings,
 } from '../../src/ml/classifierPlayground';
-import { FEATURE_NAMES } from '../../src/ml/features';
-import { defaults } from '../../src/ml/schema';
+import { defaults, type Param } from '../../src/ml/schema';
 
 const base = defaults(PLAYGROUND_SCHEMA);
 
+/** A valid value other than `current`. */
+function anotherValue(param: Param, current: unknown): unknown {
+  switch (param.kind) {
+    case 'boolean':
+      return !current;
+    case 'enum':
+      return [...param.options.keys()].find((key) => key !== current);
+    case 'number':
+      return current === param.max ? param.min : param.max;
+  }
+}
+
 describe('classifier playground settings', () => {
-  it('describes every control in one schema: data, the seven features, up to 6 layers of 1–16 units, training', () => {
-    for (const name of FEATURE_NAMES) expect(PLAYGROUND_SCHEMA[name].kind).toBe('boolean');
-    expect(PLAYGROUND_SCHEMA.hiddenLayers).toMatchObject({ min: 0, max: 6 });
-    for (let i = 1; i <= 6; i++)
-      expect(PLAYGROUND_SCHEMA[`units${i}` as 'units1']).toMatchObject({ min: 1, max: 16, integer: true });
-    expect(PLAYGROUND_SCHEMA.noise).toMatchObject({ min: 0, max: 50 });
-    expect([...PLAYGROUND_SCHEMA.dataset.options.keys()]).toEqual(['circle', 'xor', 'gauss', 'spiral']);
-    const all = [...DATA_KEYS, ...MODEL_KEYS, ...LIVE_KEYS];
-    expect(new Set(all).size).toBe(all.length);
-    expect(Object.keys(PLAYGROUND_SCHEMA).filter((k) => !all.includes(k as never))).toEqual(['showTest']);
+  it('sorts every setting by what it changes: the data, the model or the training (showTest: only the drawing)', () => {
+    // Every layer in use and a penalty on, so that each unit count and the penalty rate matter.
+    const start: PlaygroundSettings = { ...base, hiddenLayers: MAX_HIDDEN_LAYERS, regularization: 'l2' };
+    const parts = (s: PlaygroundSettings) => ({ data: buildPlaygroundTask(s, 3).data, model: playgroundSpec(s), live: playgroundHyper(s) });
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const before = parts(start);
+    const keys = Object.keys(PLAYGROUND_SCHEMA) as PlaygroundKey[];
+    expect(keys.length).toBeGreaterThan(20);
+    for (const key of keys) {
+      const changed = parts({ ...start, [key]: anotherValue(PLAYGROUND_SCHEMA[key], start[key]) });
+      const what = (['data', 'model', 'live'] as const).filter((part) => !same(changed[part], before[part]));
+      const expected = DATA_KEYS.includes(key) ? ['data'] : MODEL_KEYS.includes(key) ? ['model'] : LIVE_KEYS.includes(key) ? ['live'] : [];
+      expect({ key, what }).toEqual({ key, what: expected });
+    }
   });
 
   it('clamps lesson props and never leaves the network without an input', () => {
@@ -55,7 +73,7 @@ describe('classifier playground settings', () => {
   });
 
   it('builds only as many hidden layers as asked for, each with its own units', () => {
-    const s = { ...base, hiddenLayers: 3, units1: 8, units2: 6, units3: 2, units4: 16, activation: 'relu' };
+    const s = { ...base, hiddenLayers: 3, units1: 8, units2: 6, units3: 2, units4: 16, activation: 'relu' as const };
     expect(hiddenLayerUnits(s)).toEqual([8, 6, 2]);
     expect(playgroundSpec(s)).toEqual({
       layers: [8, 6, 2].map((units) => ({ type: 'dense', units, activation: 'relu' })),

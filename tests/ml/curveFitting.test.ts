@@ -50,7 +50,7 @@ describe('curve fitter settings', () => {
   });
 
   it('builds the hidden layers, counts units and sets Adam until paused', () => {
-    const s = { ...base, hiddenLayers: 3, units: 5, activation: 'tanh' };
+    const s = { ...base, hiddenLayers: 3, units: 5, activation: 'tanh' as const };
     expect(curveModelSpec(s)).toEqual({
       layers: [1, 2, 3].map(() => ({ type: 'dense', units: 5, activation: 'tanh' })),
     });

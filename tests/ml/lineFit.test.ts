@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { tf } from '../../src/ml/tf';
-import { TrainingSession, type DivergenceReport } from '../../src/ml/TrainingSession';
-import { generateLine, leastSquaresLine, meanSquaredError } from '../../src/ml/toyData';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import type { DivergenceReport } from '../../src/ml/trainingTypes';
+import { generateLine } from '../../src/ml/toyData';
+import { leastSquaresLine, meanSquaredError } from '../../src/ml/leastSquares';
 import { checkValues, defaults } from '../../src/ml/schema';
 import {
   LINE_FITTER_SCHEMA,
@@ -19,10 +20,9 @@ import {
   parameterHalfRange,
   stableLearningRateLimit,
 } from '../../src/ml/lineFit';
-import { TrainingHandler } from '../../src/worker/TrainingHandler';
-import { TrainingClient, type WorkerLike } from '../../src/worker/TrainingClient';
 import type { SessionEvent } from '../../src/worker/protocol';
-import { ASSET_PATH, useCpu } from './helpers';
+import { useCpu } from './helpers';
+import { connect } from '../worker/connect';
 
 beforeAll(useCpu);
 
@@ -134,26 +134,8 @@ describe('fitting a line by gradient descent (cpu, full-batch SGD)', () => {
 });
 
 describe('the worker side of a data change (load + configure, keeping the line)', () => {
-  const env = {
-    setupBackend: async () => {
-      await useCpu();
-      return { name: 'cpu' as const, reason: 'tests run on cpu', failed: [] };
-    },
-    fetch: (async () => new Response(readFileSync(ASSET_PATH))) as unknown as typeof fetch,
-  };
-  function connect(): TrainingClient {
-    const fake: WorkerLike = {
-      onmessage: null,
-      onerror: null,
-      postMessage: (message) => void handler.handle(structuredClone(message) as never),
-      terminate: () => undefined,
-    };
-    const handler = new TrainingHandler((message) => queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent)), env);
-    return new TrainingClient(fake);
-  }
-
   it('reports progress again after a reset (the widget resets before every run from a hand-set line)', async () => {
-    const client = connect();
+    const { client } = connect();
     await client.call('init', { backend: 'cpu' });
     await client.call('load', { task: { kind: 'arrays', data: lineTrainingData(points) } });
     await client.call('configure', { spec: LINE_SPEC, hyper: lineHyperparams(0.5, 30), tuning: { reportWeights: true, stepsPerSecond: 100 } });
@@ -172,7 +154,7 @@ describe('the worker side of a data change (load + configure, keeping the line)'
   });
 
   it('reloads data repeatedly, trains paced with weights in every report, and frees everything', async () => {
-    const client = connect();
+    const { client } = connect();
     const baseline = tf.memory().numTensors;
     await client.call('init', { backend: 'cpu' });
     const tuning = { reportWeights: true, stepsPerSecond: 200, evaluateTrainingSet: true };

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../src/ml/tf';
-import { TrainingSession, type TrainingData } from '../../src/ml/TrainingSession';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import type { TrainingData } from '../../src/ml/trainingTypes';
 import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
-import { MNIST_PRESETS, describeModel, type ModelSpec } from '../../src/ml/models';
+import { MNIST_PRESETS, describeModel, type ModelSpec } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
 import { scheduledLearningRate } from '../../src/ml/schedules';
@@ -39,8 +40,8 @@ function line(count = 128): TrainingData {
 }
 
 describe('live changes while training', () => {
-  for (const optimizer of ['adam', 'sgd']) {
-    it(`changing the learning rate 200 times during a ${optimizer} run leaves tf.memory().numTensors unchanged and takes effect`, async () => {
+  for (const optimizer of ['adam', 'sgd'] as const) {
+    it(`changing the learning rate 200 times during a ${optimizer} run leaves tf.memory().numTensors unchanged`, async () => {
       const data = await mnist(320);
       const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ optimizer, epochs: 0, batchSize: 16 }), readEvery: 1 });
       const seen: number[] = [];
@@ -57,6 +58,29 @@ describe('live changes while training', () => {
       expect(tf.memory().numTensors).toBe(baseline);
       expect(session.hyperparams.learningRate).toBe(seen.at(-1));
       await session.dispose();
+    });
+
+    it(`a new learning rate set between ${optimizer} steps scales the very next weight update`, async () => {
+      // Two identical sessions (same seed, data order and optimizer state) take the same step,
+      // one at 4× the rate: for SGD and Adam alike the update is proportional to the rate.
+      const data = await mnist(128);
+      const make = () => new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ optimizer, epochs: 0, batchSize: 32, learningRate: 0.001 }), readEvery: 1 });
+      const [same, faster] = [make(), make()];
+      const update = async (session: TrainingSession) => {
+        const before = await session.readWeights();
+        await session.trainOneStep();
+        const after = await session.readWeights();
+        return after.flatMap((w, i) => Array.from(w, (v, j) => v - before[i][j]));
+      };
+      for (const s of [same, faster]) for (let i = 0; i < 3; i++) await s.trainOneStep();
+      faster.setHyperparams({ learningRate: 0.004 });
+      same.setHyperparams({ learningRate: 0.001 });
+      const [small, large] = [await update(same), await update(faster)];
+      const size = (d: number[]) => Math.hypot(...d);
+      expect(size(small)).toBeGreaterThan(0);
+      expect(size(large) / size(small)).toBeCloseTo(4, 2);
+      for (let i = 0; i < small.length; i += 997) expect(large[i]).toBeCloseTo(4 * small[i], 5);
+      await Promise.all([same.dispose(), faster.dispose()]);
     });
   }
 
@@ -90,6 +114,24 @@ describe('live changes while training', () => {
     session.setHyperparams({ learningRate: 0.01, batchSize: 8 });
     session.setHyperparams({ learningRate: 0.01 }); // no change: no announcement
     expect(changes).toEqual([{ step: 2, keys: ['learningRate', 'batchSize'] }]);
+    await session.dispose();
+  });
+
+  it('answers with the settings just asked for while running, though they apply at the next step', async () => {
+    const data = await mnist(128);
+    let changedAt = -1;
+    const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ epochs: 0 }), callbacks: { onHyperChange: (c) => (changedAt = c.step) } });
+    const run = session.train();
+    expect(session.state).toBe('running');
+    session.setHyperparams({ learningRate: 0.02 });
+    expect(session.hyperparams.learningRate).toBe(0.02);
+    expect(changedAt).toBe(-1); // queued, not applied in the middle of a step
+    await session.pause();
+    await run;
+    const next = session.step;
+    await session.trainOneStep();
+    expect(changedAt).toBe(next);
+    expect(session.hyperparams.learningRate).toBe(0.02);
     await session.dispose();
   });
 });
@@ -132,6 +174,15 @@ describe('learning-rate finder', () => {
   });
 });
 
+describe('learning-rate finder options', () => {
+  it('checks its sweep against LR_FINDER_SCHEMA: at least 20 steps over at least one decade', async () => {
+    const result = await findLearningRate({ spec: { layers: [] }, data: line(), optimizer: 'sgd', batchSize: 32, steps: 5, minLr: -1, maxLr: 1e-9 });
+    expect(result.learningRates).toHaveLength(20);
+    expect(result.learningRates[0]).toBeCloseTo(1e-8, 12);
+    expect(result.learningRates.at(-1)).toBeCloseTo(1e-7, 12);
+  });
+});
+
 describe('divergence guard', () => {
   it('fires on a planted blow-up, pauses, and restores finite weights', async () => {
     const data = line();
@@ -168,19 +219,33 @@ describe('divergence guard', () => {
 });
 
 describe('health view', () => {
-  it('reports the gradient norm and the dead ReLUs of each layer', async () => {
+  it('reports the gradient norm only while the health view is on, and the dead ReLUs of each layer', async () => {
     const data = await mnist(128);
     const progress: { gradientNorm?: number; deadRelu?: unknown[] }[] = [];
     const spec: ModelSpec = { layers: [{ type: 'flatten' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 16, activation: 'relu' }] };
     const session = new TrainingSession({ spec, data, hyper: hyper({ epochs: 0 }), callbacks: { onStep: (p) => progress.push(p) } });
+    await session.trainOneStep();
+    expect(progress[0].gradientNorm).toBeUndefined();
     session.health = true;
     await session.trainOneStep();
+    expect(progress[1].gradientNorm).toBeGreaterThan(0);
     const before = tf.memory().numTensors;
-    expect(progress[0].gradientNorm).toBeGreaterThan(0);
-    const dead = await session.deadReluFractions();
-    expect(dead.map((d) => d.layer)).toEqual(['2: Dense', '3: Dense']);
-    for (const d of dead) expect(d.fraction).toBeGreaterThanOrEqual(0);
-    for (const d of dead) expect(d.fraction).toBeLessThanOrEqual(1);
+    // A constructed case: layer 2 is killed outright (zero kernel, negative bias), so layer 3 sees
+    // only zeros and its output is its bias, positive for 4 of its 16 units.
+    const weights = (await session.readWeights()).map((w) => Float32Array.from(w));
+    weights[0].fill(0);
+    weights[1].fill(-1);
+    weights[3] = Float32Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? 0.5 : -0.5));
+    session.writeWeights(weights);
+    expect(await session.deadReluFractions()).toEqual([
+      { layer: '2: Dense', fraction: 1 },
+      { layer: '3: Dense', fraction: 0.75 },
+    ]);
+    // One unit of layer 2 revived (a positive bias): it outputs > 0 for every example.
+    weights[1][5] = 1;
+    session.writeWeights(weights);
+    const revived = await session.deadReluFractions();
+    expect(revived[0].fraction).toBeCloseTo(31 / 32, 6);
     expect(tf.memory().numTensors).toBe(before);
     await session.dispose();
   });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
-import { buildModel, describeModel, MNIST_PRESETS, type ModelSpec } from '../../src/ml/models';
+import { buildModel } from '../../src/ml/models';
+import { describeModel, MNIST_PRESETS, type ModelSpec } from '../../src/ml/modelSpec';
 import { useCpu } from './helpers';
 
 beforeAll(useCpu);

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cellCentre,
   curveFunction,
   DATASET_2D_KINDS,
   generate2D,
   generateCurve,
   generateLine,
-  leastSquaresLine,
-  lossLandscape,
-  meanSquaredError,
   splitPoints,
   splitPoints2D,
   CURVE_KINDS,
@@ -45,65 +41,6 @@ describe('generateLine', () => {
   it('puts the points on the line exactly when there is no noise', () => {
     const p = generateLine({ ...options, noise: 0 });
     for (let i = 0; i < p.x.length; i++) expect(p.y[i]).toBeCloseTo(2 * p.x[i] - 0.5, 5);
-  });
-});
-
-describe('least squares and the loss landscape', () => {
-  it('recovers the slope and intercept of low-noise data to within 0.05', () => {
-    for (const [slope, intercept, seed] of [
-      [2, -0.5, 1],
-      [-1.3, 0.8, 2],
-      [0.25, 3, 3],
-    ]) {
-      const fit = leastSquaresLine(generateLine({ count: 300, slope, intercept, noise: 0.05, seed }));
-      expect(Math.abs(fit.slope - slope)).toBeLessThan(0.05);
-      expect(Math.abs(fit.intercept - intercept)).toBeLessThan(0.05);
-    }
-  });
-
-  it('fits a flat line through the mean when every x is the same', () => {
-    const fit = leastSquaresLine({ x: Float32Array.of(1, 1, 1), y: Float32Array.of(1, 2, 3) });
-    expect(fit).toEqual({ slope: 0, intercept: 2 });
-  });
-
-  it('gives the mean squared error, smallest at the least-squares line', () => {
-    const points = { x: Float32Array.of(0, 1, 2), y: Float32Array.of(1, 3, 5) };
-    expect(meanSquaredError(points, 2, 1)).toBe(0);
-    expect(meanSquaredError(points, 0, 0)).toBeCloseTo((1 + 9 + 25) / 3, 10);
-    const noisy = generateLine({ count: 100, slope: 1, intercept: 0, noise: 0.3, seed: 4 });
-    const best = leastSquaresLine(noisy);
-    const bestMse = meanSquaredError(noisy, best.slope, best.intercept);
-    expect(meanSquaredError(noisy, best.slope + 0.1, best.intercept)).toBeGreaterThan(bestMse);
-    expect(meanSquaredError(noisy, best.slope, best.intercept - 0.1)).toBeGreaterThan(bestMse);
-  });
-
-  it('has its landscape minimum at the least-squares (m, b) cell, row = b and column = m', () => {
-    const points = generateLine({ count: 150, slope: 1.4, intercept: -0.7, noise: 0.2, seed: 11 });
-    const resolution = 41;
-    const mRange = [-3, 3] as const;
-    const bRange = [-2, 2] as const;
-    const { values, min, max } = lossLandscape(points, { mRange, bRange, resolution });
-    expect(values.length).toBe(resolution * resolution);
-    let argmin = 0;
-    for (let i = 1; i < values.length; i++) if (values[i] < values[argmin]) argmin = i;
-    expect(values[argmin]).toBe(min);
-    expect(max).toBe(Math.max(...values));
-    const row = Math.floor(argmin / resolution);
-    const col = argmin % resolution;
-    const fit = leastSquaresLine(points);
-    const cellM = (mRange[1] - mRange[0]) / resolution;
-    const cellB = (bRange[1] - bRange[0]) / resolution;
-    expect(Math.abs(cellCentre(mRange, resolution, col) - fit.slope)).toBeLessThanOrEqual(cellM);
-    expect(Math.abs(cellCentre(bRange, resolution, row) - fit.intercept)).toBeLessThanOrEqual(cellB);
-    // Each value is the plain MSE at its cell centre.
-    for (const [r, c] of [
-      [0, 0],
-      [5, 30],
-      [40, 17],
-    ]) {
-      const direct = meanSquaredError(points, cellCentre(mRange, resolution, c), cellCentre(bRange, resolution, r));
-      expect(values[r * resolution + c]).toBeCloseTo(direct, 4);
-    }
   });
 });
 

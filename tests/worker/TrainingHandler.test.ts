@@ -1,39 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { tf } from '../../src/ml/tf';
 import { TrainingHandler } from '../../src/worker/TrainingHandler';
-import { TrainingClient, type WorkerLike } from '../../src/worker/TrainingClient';
+import type { TrainingClient } from '../../src/worker/TrainingClient';
 import type { SessionEvent, WorkerMessage } from '../../src/worker/protocol';
-import { MNIST_PRESETS } from '../../src/ml/models';
+import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
-import { ASSET_PATH, useCpu } from '../ml/helpers';
+import { useCpu } from '../ml/helpers';
+import { connect, testEnvironment } from './connect';
 
 beforeAll(useCpu);
-
-const env = {
-  setupBackend: async () => {
-    await useCpu();
-    return { name: 'cpu' as const, reason: 'tests run on cpu', failed: [] };
-  },
-  fetch: (async (url: string) => (url.endsWith('mnist-10k.bin') ? new Response(readFileSync(ASSET_PATH)) : new Response('missing', { status: 404 }))) as unknown as typeof fetch,
-};
-
-/** Wires a client to a handler in the same thread, the way a Worker would, message by message. */
-function connect(): { client: TrainingClient; posted: WorkerMessage[] } {
-  const posted: WorkerMessage[] = [];
-  const fake: WorkerLike = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (message) => void handler.handle(structuredClone(message) as never),
-    terminate: () => undefined,
-  };
-  const handler = new TrainingHandler((message) => {
-    posted.push(message);
-    queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent));
-  }, env);
-  return { client: new TrainingClient(fake), posted };
-}
 
 function waitFor(client: TrainingClient, predicate: (e: SessionEvent) => boolean): Promise<SessionEvent> {
   return new Promise((resolve) => {
@@ -84,30 +60,58 @@ describe('TrainingHandler + TrainingClient', () => {
     const checked = await client.call('setHyper', { values: { learningRate: 'fast', batchSize: 5000 } });
     expect(checked.messages).toHaveLength(2);
     expect(checked.hyper.batchSize).toBe(1024);
+    // The pace is checked against PACE_SCHEMA: at most 120 steps/s, like the line fitter's speed control.
+    expect(await client.call('setPace', { stepsPerSecond: 1000 })).toEqual({ stepsPerSecond: 120 });
+    expect(await client.call('setPace', { stepsPerSecond: Number.NaN })).toEqual({ stepsPerSecond: 0 });
+    expect(await client.call('setPace', { stepsPerSecond: 7.5 })).toEqual({ stepsPerSecond: 7.5 });
     await client.call('dispose', {});
   });
 
-  it('drops events from a run that was reset', async () => {
-    const { client } = connect();
+  it('tags the last reports of a reset run with the old run id, and the client drops old-run events that come late', async () => {
+    const { client, posted, deliver } = connect();
     await client.call('init', { backend: 'cpu' });
     await client.call('load', { task: { kind: 'mnist', url: '/data/mnist-10k.bin', trainCount: 200 } });
-    await client.call('configure', { spec: MNIST_PRESETS.linear, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 } });
+    const { runId: oldRun } = await client.call('configure', { spec: MNIST_PRESETS.linear, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 } });
+    // Listening from the start, so whatever the worker sends reaches this listener unless the client drops it.
+    const seen: { event: SessionEvent; afterReset: boolean }[] = [];
+    let afterReset = false;
+    client.onEvent((event) => seen.push({ event, afterReset }));
     await client.call('train', {});
     await waitFor(client, (e) => e.kind === 'step');
     const { runId } = await client.call('reset', {});
+    afterReset = true;
+    expect(runId).toBeGreaterThan(oldRun);
     expect(client.runId).toBe(runId);
-    const late: SessionEvent[] = [];
-    client.onEvent((e) => late.push(e));
-    await new Promise((r) => setTimeout(r, 50));
-    // After the reset nothing trains until asked: no step from the old run gets through.
-    expect(late.filter((e) => e.kind === 'step')).toEqual([]);
+    // Everything the old run said, up to the reset's reply (pause's last flush, 'paused', 'idle'), carries its id.
+    const untilReset = posted.filter((m) => m.type === 'event');
+    expect(untilReset.map((m) => m.event.kind)).toContain('state');
+    expect(new Set(untilReset.map((m) => m.runId))).toEqual(new Set([oldRun]));
+    const stepsOf = (run: number) => posted.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.runId === run && m.event.kind === 'step');
+    const oldSteps = stepsOf(oldRun);
+    expect(oldSteps.length).toBeGreaterThan(0);
+
+    // An old-run report that arrives after the reset (still in flight when the reply came) is dropped.
+    deliver(oldSteps.at(-1)!);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.filter((s) => s.afterReset)).toEqual([]);
+
+    // The new run reports under its own id, counted from the reset: pause's last flush of the
+    // old run was not tagged with the new id.
+    await client.call('train', {});
+    await waitFor(client, (e) => e.kind === 'step');
+    await client.call('pause', {});
+    const newSteps = stepsOf(runId);
+    expect(newSteps.length).toBeGreaterThan(0);
+    expect(newSteps[0].event).toMatchObject({ progress: { firstStep: 0 } });
+    const delivered = seen.filter((s) => s.afterReset && s.event.kind === 'step').map((s) => s.event);
+    expect(delivered).toEqual(newSteps.map((m) => m.event));
     await client.call('dispose', {});
   });
 
   it('reports a backend that will not start, and a context loss where there is no GPU, without hanging', async () => {
     const posted: WorkerMessage[] = [];
     const failing = new TrainingHandler((m) => posted.push(m), {
-      ...env,
+      ...testEnvironment,
       setupBackend: async () => {
         throw new Error('No backend could start: webgl: no WebGL 2; wasm: failed to compile');
       },

@@ -2,8 +2,6 @@
 // "show hidden units", and the throttled evaluations from `evaluationIntervalMs`.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
-import { TrainingHandler } from '../../src/worker/TrainingHandler';
-import { TrainingClient, type WorkerLike } from '../../src/worker/TrainingClient';
 import type { SessionEvent } from '../../src/worker/protocol';
 import {
   buildCurveTask,
@@ -14,32 +12,13 @@ import {
   linspace,
 } from '../../src/ml/curveFitting';
 import { useCpu } from '../ml/helpers';
+import { connect } from './connect';
 
 beforeAll(useCpu);
 
-function connect(): TrainingClient {
-  const fake: WorkerLike = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (message) => void handler.handle(structuredClone(message) as never),
-    terminate: () => undefined,
-  };
-  const handler = new TrainingHandler(
-    (message) => queueMicrotask(() => fake.onmessage?.({ data: structuredClone(message) } as MessageEvent)),
-    {
-      setupBackend: async () => {
-        await useCpu();
-        return { name: 'cpu' as const, reason: 'tests run on cpu', failed: [] };
-      },
-      fetch: (async () => new Response('unused', { status: 404 })) as unknown as typeof fetch,
-    },
-  );
-  return new TrainingClient(fake);
-}
-
 describe('hiddenActivations through the worker protocol', () => {
   it("returns the last hidden layer's outputs and output weights matching predict, and frees everything", async () => {
-    const client = connect();
+    const { client } = connect();
     const baseline = tf.memory().numTensors;
     await client.call('init', { backend: 'cpu' });
     const { settings } = curveFitterSettings({ hiddenLayers: 1, units: 6 });

@@ -2,7 +2,9 @@ import { TrainerState } from '../trainer/TrainerState.svelte';
 import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from '../trainer/throttleLatest';
 import { viewFor, type PlotView } from './scatterEditing';
-import { generateLine, lossLandscape, meanSquaredError, type LossLandscape, type Points1D } from '../../ml/toyData';
+import { generateLine, type Points1D } from '../../ml/toyData';
+import { meanSquaredError } from '../../ml/leastSquares';
+import { lossLandscape, type LossLandscape } from '../../ml/lossLandscape';
 import {
   HAND_FIT_TARGET,
   LINE_SPEC,
@@ -18,7 +20,7 @@ import {
   type Line,
   type LineFitterSettings,
 } from '../../ml/lineFit';
-import type { DivergenceReport, StepProgress } from '../../ml/TrainingSession';
+import type { DivergenceReport, StepProgress } from '../../ml/trainingTypes';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
 export interface PathPoint extends Line {

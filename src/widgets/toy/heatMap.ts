@@ -1,6 +1,6 @@
 // Colours for a loss heat map: a log scale (losses span orders of magnitude, and the interesting
 // part is the valley floor), cut into bands so the map reads like a contour map.
-import type { LossLandscape } from '../../ml/toyData';
+import type { LossLandscape } from '../../ml/lossLandscape';
 
 // Viridis at eleven stops: dark (low loss) to yellow (high), readable in greyscale and by most
 // colour-blind readers.

@@ -4,7 +4,7 @@ import { ExerciseTracker, type WidgetExercise } from './ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from './throttleLatest';
 import { initialSettings, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
 import type { Schema, Values } from '../../ml/schema';
-import type { Evaluation } from '../../ml/TrainingSession';
+import type { Evaluation } from '../../ml/trainingTypes';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
 /** What a lesson passes a toy trainer widget: starting settings, plus its exercises. */

@@ -2,7 +2,7 @@ import { TrainingClient } from '../../worker/TrainingClient';
 import type { BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
-import type { SessionState, TrainingData } from '../../ml/TrainingSession';
+import type { SessionState, TrainingData } from '../../ml/trainingTypes';
 import { TrainingProgress } from './TrainingProgress.svelte';
 
 export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';

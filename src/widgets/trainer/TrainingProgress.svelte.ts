@@ -1,6 +1,6 @@
 import type { SessionEvent } from '../../worker/protocol';
 import type { Hyperparams } from '../../ml/hyperparams';
-import type { DivergenceReport, Evaluation, StepProgress } from '../../ml/TrainingSession';
+import type { DivergenceReport, Evaluation, StepProgress } from '../../ml/trainingTypes';
 import { changeLabel, compact, lossPoints, type LossPoint, type Marker } from './trainingHistory';
 
 export interface PastRun {

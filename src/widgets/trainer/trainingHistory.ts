@@ -1,6 +1,6 @@
 // What a trainer keeps of a run for drawing: batch losses (thinned for long runs), the step
 // progress folded into them, and the label a change marker shows. Pure, so it is tested alone.
-import type { StepProgress } from '../../ml/TrainingSession';
+import type { StepProgress } from '../../ml/trainingTypes';
 
 export interface LossPoint {
   step: number;

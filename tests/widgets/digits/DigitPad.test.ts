@@ -14,7 +14,7 @@ describe('DigitPad markup', () => {
     expect(body).toMatch(/<button[^>]*>Undo<\/button>/);
     expect(body).toMatch(/<button[^>]*>Clear<\/button>/);
     expect(body).toMatch(/aria-live="polite"[^>]*>Draw a digit \(0–9\) in the box</);
-    expect(body.match(/class="digit[^"]*">\d</g)).toHaveLength(10);
+    expect(body.match(/class="name[^"]*">\d</g)).toHaveLength(10);
   });
 
   it('shows the hint when given and starts with Undo and Clear disabled', () => {

@@ -3,7 +3,8 @@ import { LineFitterState } from '../../../src/widgets/line/LineFitterState.svelt
 import { addPoint } from '../../../src/widgets/line/scatterEditing';
 import { defaults } from '../../../src/ml/schema';
 import { LINE_FITTER_SCHEMA, lineFromWeights, type LineFitterSettings } from '../../../src/ml/lineFit';
-import { generateLine, leastSquaresLine } from '../../../src/ml/toyData';
+import { generateLine } from '../../../src/ml/toyData';
+import { leastSquaresLine } from '../../../src/ml/leastSquares';
 import { useCpu } from '../../ml/helpers';
 import { inThreadClient, until } from '../trainer/inThreadClient';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addPoint, clampToView, clipLine, hitTest, movePoint, removePoint, ticks, toData, toScreen, viewFor, type PlotBox, type PlotView } from '../../../src/widgets/line/scatterEditing';
 import { BANDS, heatColour, landscapePixels, lossLevel } from '../../../src/widgets/toy/heatMap';
-import { lossLandscape } from '../../../src/ml/toyData';
+import { lossLandscape } from '../../../src/ml/lossLandscape';
 
 const view: PlotView = { xMin: -1, xMax: 1, yMin: -2, yMax: 2 };
 const box: PlotBox = { left: 40, top: 10, width: 400, height: 200 };

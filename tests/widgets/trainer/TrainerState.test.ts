@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TrainerState } from '../../../src/widgets/trainer/TrainerState.svelte';
 import { defaults } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../../src/ml/hyperparams';
-import type { StepProgress, TrainingData } from '../../../src/ml/TrainingSession';
+import type { StepProgress, TrainingData } from '../../../src/ml/trainingTypes';
 import { useCpu } from '../../ml/helpers';
 import { inThreadClient, until } from './inThreadClient';
 

@@ -7,7 +7,7 @@ const MODELS = new Set(['cnn', 'mlp', 'linear']);
 
 describe('settings shared by link', () => {
   it('round-trips the settings that differ from the defaults, and the model', () => {
-    const hyper = { ...defaults(TRAINING_SCHEMA), learningRate: 0.02, optimizer: 'sgd', batchSize: 32 };
+    const hyper = { ...defaults(TRAINING_SCHEMA), learningRate: 0.02, optimizer: 'sgd' as const, batchSize: 32 };
     const link = settingsLink({ origin: 'http://localhost:5173', pathname: '/', hash: '#/lesson/01-train-a-digit-classifier' }, hyper, 'mlp');
     const url = new URL(link);
     expect(url.hash).toBe('#/lesson/01-train-a-digit-classifier');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changeLabel, compact, lossPoints } from '../../../src/widgets/trainer/trainingHistory';
-import type { StepProgress } from '../../../src/ml/TrainingSession';
+import type { StepProgress } from '../../../src/ml/trainingTypes';
 
 const report = (firstStep: number, losses: number[], epoch: number): StepProgress =>
   ({ firstStep, step: firstStep + losses.length, losses, epoch, examplesPerSecond: 1, msPerStep: 1, learningRate: 0.1 }) as StepProgress;

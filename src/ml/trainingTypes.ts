@@ -1,0 +1,132 @@
+// The shapes that cross between the training loop, the worker and the page: data in, progress,
+// evaluations and divergence reports out. Types only, so the page can import them without
+// pulling in the loop (or TensorFlow.js).
+import type { Hyperparams } from './hyperparams';
+import type { ModelSpec } from './modelSpec';
+
+export type LossKind = 'softmaxCrossEntropy' | 'sigmoidCrossEntropy' | 'meanSquaredError';
+
+export interface Examples {
+  /** count × prod(inputShape) floats, row-major. */
+  x: Float32Array;
+  /** Class indices (softmax), 0/1 targets (sigmoid) or count × outputUnits targets (MSE). */
+  y: Float32Array | Int32Array;
+  count: number;
+}
+
+export interface TrainingData {
+  inputShape: number[];
+  outputUnits: number;
+  loss: LossKind;
+  train: Examples;
+  validation?: Examples;
+}
+
+export type SessionState = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'disposed';
+
+export interface DeadReluFraction {
+  layer: string;
+  fraction: number;
+}
+
+export interface StepProgress {
+  /** Steps (batches) trained since reset, after this report. */
+  step: number;
+  /** Fractional epoch. */
+  epoch: number;
+  /** The batch losses since the last report, oldest first; the first is for step `firstStep`. */
+  losses: number[];
+  firstStep: number;
+  trainAccuracy?: number;
+  examplesPerSecond: number;
+  msPerStep: number;
+  learningRate: number;
+  gradientNorm?: number;
+  /** Share of ReLU units that output zero for every example of a probe batch, per layer (health view). */
+  deadRelu?: DeadReluFraction[];
+  /** The model's weights after this report's last step (only with `reportWeights`, for tiny models). */
+  weights?: number[][];
+}
+
+export interface Evaluation {
+  step: number;
+  epoch: number;
+  /** Full-pass loss on the training set when it is small; otherwise the running mean since the last evaluation. */
+  trainLoss: number;
+  trainAccuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Predicted class of every validation example (classification only). */
+  predictions?: Uint8Array;
+  endOfEpoch: boolean;
+}
+
+export type DivergenceReason = 'nonFinite' | 'runaway';
+
+export interface DivergenceReport {
+  step: number;
+  reason: DivergenceReason;
+  loss: number | null;
+  firstLoss: number;
+  learningRate: number;
+  message: string;
+  /** The step whose weights were restored. */
+  restoredStep: number;
+}
+
+/** The last hidden layer's outputs and the output layer's weights (see `TrainingSession.hiddenActivations`). */
+export interface HiddenActivations {
+  /** count × units values, row-major. */
+  values: Float32Array;
+  units: number;
+  /** units × outputUnits, row-major. */
+  outputKernel: Float32Array;
+  outputBias: Float32Array;
+}
+
+export interface HyperChange {
+  step: number;
+  changes: Partial<Hyperparams>;
+}
+
+export interface SessionCallbacks {
+  onStateChange?(state: SessionState): void;
+  onStep?(progress: StepProgress): void;
+  onEvaluate?(evaluation: Evaluation): void;
+  onDiverged?(report: DivergenceReport): void;
+  onHyperChange?(change: HyperChange): void;
+  onError?(error: Error): void;
+}
+
+/** What a `TrainingSession` is built from. */
+export interface SessionOptions {
+  spec: ModelSpec;
+  data: TrainingData;
+  /** Checked against TRAINING_SCHEMA by the session (missing keys take its defaults). */
+  hyper: Hyperparams;
+  callbacks?: SessionCallbacks;
+  seed?: number;
+  /** Evaluations per epoch (the last one is at the epoch's end). */
+  evaluationsPerEpoch?: number;
+  /** Read losses back from the device after this many batches… */
+  readEvery?: number;
+  /** …or after this many milliseconds, whichever comes first. */
+  readIntervalMs?: number;
+  /** Evaluate the whole training set (small toy data) instead of a running mean. */
+  evaluateTrainingSet?: boolean;
+  reportPredictions?: boolean;
+  /** A loss above this multiple of the first loss counts as runaway. */
+  runawayFactor?: number;
+  /** Send the weights with every report (tiny models whose parameters the page draws). */
+  reportWeights?: boolean;
+  /** Slow training down to at most this many steps a second, so a learner can watch each step (checked against PACE_SCHEMA). */
+  stepsPerSecond?: number;
+  /**
+   * Evaluate at most this often, in ms (0 = at every due point). Tiny toy sets end an epoch every
+   * few milliseconds; this keeps evaluations (and the page updates they cause) to a few a second.
+   * Pausing evaluates once more, so the last figures shown match the paused model.
+   */
+  evaluationIntervalMs?: number;
+  /** Continue the step and epoch count of an earlier session (after a backend switch). */
+  resume?: { step: number; epochsDone: number };
+}
