@@ -1,7 +1,7 @@
 // The line fitter's settings, the training task it sends to the worker, and the checks behind its
 // exercises. Pure (no tfjs, no DOM), so the page can use it without loading TensorFlow.js.
 import { defaults, type Schema, type Values } from './schema';
-import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
+import { PACE_SCHEMA, TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import type { ModelSpec } from './modelSpec';
 import type { DivergenceReport, TrainingData } from './trainingTypes';
 import { leastSquaresLine, meanSquaredError } from './leastSquares';
@@ -20,7 +20,8 @@ export const MIN_POINTS = 2;
 /** Every setting of the line fitter, described once: the lesson's props and the controls are checked against it. */
 export const LINE_FITTER_SCHEMA = {
   learningRate: { ...TRAINING_SCHEMA.learningRate, min: 1e-4, max: 10, default: 0.1 },
-  stepsPerSecond: { kind: 'number', label: 'Speed (steps per second)', min: 1, max: 120, default: 20, integer: true, help: 'Slow enough to watch each step.' },
+  // The worker's pace limit, but never full speed: the learner should see each step.
+  stepsPerSecond: { ...PACE_SCHEMA.stepsPerSecond, min: 1, default: 20, integer: true, help: 'Slow enough to watch each step.' },
   slope: { kind: 'number', label: 'Slope of the data', min: -10, max: 10, default: 2, help: 'The line the points are drawn around.' },
   intercept: { kind: 'number', label: 'Intercept of the data', min: -10, max: 10, default: -0.5 },
   noise: { kind: 'number', label: 'Noise', min: 0, max: 2, default: 0.15, help: 'How far the points scatter from the line.' },
