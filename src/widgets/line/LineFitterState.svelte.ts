@@ -54,31 +54,47 @@ export class LineFitterState {
   readonly handFitTarget: number;
   readonly fastSteps: number;
 
-  points = $state.raw<Points1D>({ x: new Float32Array(0), y: new Float32Array(0) });
+  #points = $state.raw<Points1D>({ x: new Float32Array(0), y: new Float32Array(0) });
   /** Where the points came from, for the learner: "generated", a file name, "pasted text". */
-  dataSource = $state('generated');
-  view = $state.raw<PlotView>({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
+  #dataSource = $state('generated');
+  #view = $state.raw<PlotView>({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
   /** The sliders and the landscape span [−halfRange, halfRange] for both m and b. */
-  halfRange = $state(3);
-  line = $state.raw<Line>({ slope: 0, intercept: 0 });
-  lineSource = $state<LineSource>('start');
-  path = $state.raw<PathPoint[]>([]);
-  learningRate = $state(0.1);
-  stepsPerSecond = $state(20);
-  noise = $state(0.15);
-  count = $state(30);
-  seed = $state(1);
-  handFitDone = $state(false);
+  #halfRange = $state(3);
+  #line = $state.raw<Line>({ slope: 0, intercept: 0 });
+  #lineSource = $state<LineSource>('start');
+  #path = $state.raw<PathPoint[]>([]);
+  #learningRate = $state(0.1);
+  #stepsPerSecond = $state(20);
+  #noise = $state(0.15);
+  #count = $state(30);
+  #seed = $state(1);
+  #handFitDone = $state(false);
   /** Set once the current run reaches the best line (within 1 %). */
-  convergence = $state.raw<{ fast: boolean; step: number } | null>(null);
-  settingMessages = $state.raw<string[]>([]);
+  #convergence = $state.raw<{ fast: boolean; step: number } | null>(null);
+  #settingMessages = $state.raw<string[]>([]);
 
-  readonly best = $derived(bestLine(this.points));
-  readonly mse = $derived(meanSquaredError(this.points, this.line.slope, this.line.intercept));
+  get points(): Points1D { return this.#points; }
+  get dataSource(): string { return this.#dataSource; }
+  get view(): PlotView { return this.#view; }
+  get halfRange(): number { return this.#halfRange; }
+  get line(): Line { return this.#line; }
+  get lineSource(): LineSource { return this.#lineSource; }
+  get path(): PathPoint[] { return this.#path; }
+  get learningRate(): number { return this.#learningRate; }
+  get stepsPerSecond(): number { return this.#stepsPerSecond; }
+  get noise(): number { return this.#noise; }
+  get count(): number { return this.#count; }
+  get seed(): number { return this.#seed; }
+  get handFitDone(): boolean { return this.#handFitDone; }
+  get convergence(): { fast: boolean; step: number } | null { return this.#convergence; }
+  get settingMessages(): string[] { return this.#settingMessages; }
+
+  readonly best = $derived(bestLine(this.#points));
+  readonly mse = $derived(meanSquaredError(this.#points, this.#line.slope, this.#line.intercept));
   readonly landscape: LossLandscape = $derived(
-    lossLandscape(this.points, { mRange: [-this.halfRange, this.halfRange], bRange: [-this.halfRange, this.halfRange], resolution: LANDSCAPE_RESOLUTION }),
+    lossLandscape(this.#points, { mRange: [-this.#halfRange, this.#halfRange], bRange: [-this.#halfRange, this.#halfRange], resolution: LANDSCAPE_RESOLUTION }),
   );
-  readonly learningRateLimit = $derived(stableLearningRateLimit(this.points));
+  readonly learningRateLimit = $derived(stableLearningRateLimit(this.#points));
 
   #settings: LineFitterSettings;
   #exercises: ExerciseTracker;
@@ -107,12 +123,12 @@ export class LineFitterState {
     this.fastSteps = this.#exercises.bound('convergedStep', 'below') ?? FAST_STEPS;
     this.usesDescent = settings.mode !== 'hand';
     this.startLine = { slope: settings.startSlope, intercept: settings.startIntercept };
-    this.learningRate = settings.learningRate;
-    this.stepsPerSecond = settings.stepsPerSecond;
-    this.noise = settings.noise;
-    this.count = settings.count;
-    this.seed = settings.seed;
-    this.line = this.startLine;
+    this.#learningRate = settings.learningRate;
+    this.#stepsPerSecond = settings.stepsPerSecond;
+    this.#noise = settings.noise;
+    this.#count = settings.count;
+    this.#seed = settings.seed;
+    this.#line = this.startLine;
     this.#sync = throttleLatest(() => this.#syncWorker(), 60);
     this.#setData(this.#generate(), 'generated', true);
   }
@@ -120,10 +136,10 @@ export class LineFitterState {
   /** Starts the worker (plain JavaScript backend: two weights train fastest without WebGL or wasm). */
   async start(): Promise<void> {
     if (!this.usesDescent) return;
-    const points = this.points;
-    await this.trainer.start('cpu', { kind: 'arrays', data: lineTrainingData(points) }, LINE_SPEC, lineHyperparams(this.learningRate, points.x.length), {
+    const points = this.#points;
+    await this.trainer.start('cpu', { kind: 'arrays', data: lineTrainingData(points) }, LINE_SPEC, lineHyperparams(this.#learningRate, points.x.length), {
       reportWeights: true,
-      stepsPerSecond: this.stepsPerSecond,
+      stepsPerSecond: this.#stepsPerSecond,
       evaluateTrainingSet: true,
     });
     if (this.#disposed || !this.trainer.connected || this.trainer.status === 'error') return;
@@ -132,7 +148,7 @@ export class LineFitterState {
       this.trainer.progress.onDivergence((report) => this.#onDivergence(report)),
     ];
     // Whatever changed while the worker started (data, line) is sent now, in one go.
-    this.#dataDirty = points !== this.points;
+    this.#dataDirty = points !== this.#points;
     this.#lineDirty = true;
     this.#sync.request();
   }
@@ -148,10 +164,10 @@ export class LineFitterState {
 
   /** A slider or a typed value: instant on the page; gradient descent restarts from here. */
   setLineByHand(line: Line): void {
-    this.line = line;
-    this.lineSource = 'hand';
-    this.path = [];
-    this.convergence = null;
+    this.#line = line;
+    this.#lineSource = 'hand';
+    this.#path = [];
+    this.#convergence = null;
     this.#handEdits++;
     this.#checkHandFit();
     this.#requestLineSync();
@@ -159,28 +175,28 @@ export class LineFitterState {
 
   /** Reset: back to the lesson's starting line, step 0. */
   resetLine(): void {
-    this.line = this.startLine;
-    this.lineSource = 'start';
-    this.path = [];
-    this.convergence = null;
+    this.#line = this.startLine;
+    this.#lineSource = 'start';
+    this.#path = [];
+    this.#convergence = null;
     this.#handEdits++;
     this.#requestLineSync();
   }
 
   /** While a point is dragged: the plot, the loss and the landscape follow; the worker waits for the drop. */
   previewPoints(points: Points1D): void {
-    this.points = points;
+    this.#points = points;
   }
 
   /** An edit is finished (drop, add, delete): the worker trains on the new points from the current line. */
   commitPoints(points: Points1D): void {
-    this.#setData(points, this.dataSource === 'generated' ? 'generated, then edited' : this.dataSource, false);
+    this.#setData(points, this.#dataSource === 'generated' ? 'generated, then edited' : this.#dataSource, false);
   }
 
   regenerate(changes: { noise?: number; count?: number; newSeed?: boolean }): void {
-    if (changes.noise !== undefined) this.noise = changes.noise;
-    if (changes.count !== undefined) this.count = changes.count;
-    if (changes.newSeed) this.seed = (this.seed + 1) % 1_000_000;
+    if (changes.noise !== undefined) this.#noise = changes.noise;
+    if (changes.count !== undefined) this.#count = changes.count;
+    if (changes.newSeed) this.#seed = (this.#seed + 1) % 1_000_000;
     this.#setData(this.#generate(), 'generated', true);
   }
 
@@ -189,12 +205,12 @@ export class LineFitterState {
   }
 
   async setLearningRate(value: number): Promise<void> {
-    this.learningRate = value;
-    this.settingMessages = await this.trainer.changeSettings({ learningRate: value });
+    this.#learningRate = value;
+    this.#settingMessages = await this.trainer.changeSettings({ learningRate: value });
   }
 
   async setStepsPerSecond(value: number): Promise<void> {
-    this.stepsPerSecond = value;
+    this.#stepsPerSecond = value;
     await this.trainer.setPace(value);
   }
 
@@ -202,16 +218,16 @@ export class LineFitterState {
 
   #generate(): Points1D {
     const s = this.#settings;
-    return generateLine({ count: this.count, slope: s.slope, intercept: s.intercept, noise: this.noise, seed: this.seed });
+    return generateLine({ count: this.#count, slope: s.slope, intercept: s.intercept, noise: this.#noise, seed: this.#seed });
   }
 
   #setData(points: Points1D, source: string, reframe: boolean): void {
-    this.points = points;
-    this.dataSource = source;
-    if (reframe) this.view = viewFor(points, source === 'generated' ? GENERATED_X_RANGE : {});
-    this.halfRange = parameterHalfRange(bestLine(points).line, this.startLine);
-    this.count = points.x.length;
-    if (this.lineSource === 'hand') this.#checkHandFit();
+    this.#points = points;
+    this.#dataSource = source;
+    if (reframe) this.#view = viewFor(points, source === 'generated' ? GENERATED_X_RANGE : {});
+    this.#halfRange = parameterHalfRange(bestLine(points).line, this.startLine);
+    this.#count = points.x.length;
+    if (this.#lineSource === 'hand') this.#checkHandFit();
     this.#dataDirty = true;
     this.#sync.request();
   }
@@ -232,17 +248,17 @@ export class LineFitterState {
         this.#lineDirty = false;
         const handEdits = this.#handEdits;
         const wasRunning = trainer.status === 'running';
-        const points = this.points;
+        const points = this.#points;
         await trainer.loadData(lineTrainingData(points));
-        await trainer.configure(LINE_SPEC, lineHyperparams(this.learningRate, points.x.length));
-        await trainer.setPace(this.stepsPerSecond);
-        await this.#writeLine(this.line, handEdits);
+        await trainer.configure(LINE_SPEC, lineHyperparams(this.#learningRate, points.x.length));
+        await trainer.setPace(this.#stepsPerSecond);
+        await this.#writeLine(this.#line, handEdits);
         if (wasRunning && !this.#dataDirty && this.#handEdits === handEdits) await trainer.train();
       } else if (this.#lineDirty) {
         this.#lineDirty = false;
         const handEdits = this.#handEdits;
         await trainer.reset();
-        await this.#writeLine(this.line, handEdits);
+        await this.#writeLine(this.#line, handEdits);
       }
     } catch (error) {
       trainer.reportError(error);
@@ -254,9 +270,9 @@ export class LineFitterState {
   async #writeLine(line: Line, handEdits: number): Promise<void> {
     await this.trainer.writeWeights(lineToWeights(line));
     this.#handSynced = handEdits;
-    this.path = [{ step: 0, ...line }];
-    this.#runStartMse = meanSquaredError(this.points, line.slope, line.intercept);
-    this.convergence = null;
+    this.#path = [{ step: 0, ...line }];
+    this.#runStartMse = meanSquaredError(this.#points, line.slope, line.intercept);
+    this.#convergence = null;
   }
 
   // ---- what the worker reports ---------------------------------------------------------------
@@ -290,7 +306,7 @@ export class LineFitterState {
   async #showRestoredLine(restoredStep: number): Promise<void> {
     try {
       const edits = this.#handEdits;
-      const start = this.path[0];
+      const start = this.#path[0];
       let line: Line | null;
       if (restoredStep === 0 && start) {
         line = { slope: start.slope, intercept: start.intercept };
@@ -299,8 +315,8 @@ export class LineFitterState {
         line = lineFromWeights(await this.trainer.readWeights());
       }
       if (!line || edits !== this.#handEdits) return;
-      this.line = line;
-      this.path = [...this.path, { step: this.trainer.progress.step, ...line }];
+      this.#line = line;
+      this.#path = [...this.#path, { step: this.trainer.progress.step, ...line }];
     } catch {
       // The last reported line stays; the next report corrects it.
     }
@@ -308,8 +324,8 @@ export class LineFitterState {
 
   /** Shows the newest reported line and extends the path with the steps that moved visibly. */
   #publish(line: Line, reported: PathPoint[]): void {
-    const tolerance = this.halfRange * 2e-3;
-    let path = this.path;
+    const tolerance = this.#halfRange * 2e-3;
+    let path = this.#path;
     const added: PathPoint[] = [];
     let last = path.at(-1);
     for (const p of reported) {
@@ -321,10 +337,10 @@ export class LineFitterState {
     if (added.length) {
       path = [...path, ...added];
       if (path.length > MAX_PATH) path = [path[0], ...path.slice(path.length - MAX_PATH + 1)];
-      this.path = path;
+      this.#path = path;
     }
-    this.line = line;
-    this.lineSource = 'descent';
+    this.#line = line;
+    this.#lineSource = 'descent';
   }
 
   // ---- exercises (their targets are in the lesson's frontmatter) ------------------------------
@@ -332,23 +348,23 @@ export class LineFitterState {
   /** What the lesson's exercise checks can name. */
   #figures(): Record<string, number | boolean | undefined> {
     return {
-      handMse: this.lineSource === 'hand' ? this.mse : undefined,
+      handMse: this.#lineSource === 'hand' ? this.mse : undefined,
       diverged: this.#diverged,
-      converged: this.convergence !== null,
-      convergedStep: this.convergence?.step,
+      converged: this.#convergence !== null,
+      convergedStep: this.#convergence?.step,
     };
   }
 
   #checkHandFit(): void {
-    if (this.mse < this.handFitTarget) this.handFitDone = true;
+    if (this.mse < this.handFitTarget) this.#handFitDone = true;
     this.#exercises.update(this.#figures());
   }
 
   #checkConvergence(line: Line, step: number): void {
-    if (this.convergence || this.#runStartMse === null) return;
-    const verdict = convergenceVerdict(this.#runStartMse, meanSquaredError(this.points, line.slope, line.intercept), this.best.mse, step);
+    if (this.#convergence || this.#runStartMse === null) return;
+    const verdict = convergenceVerdict(this.#runStartMse, meanSquaredError(this.#points, line.slope, line.intercept), this.best.mse, step);
     if (verdict !== 'fast' && verdict !== 'slow') return;
-    this.convergence = { fast: step < this.fastSteps, step };
+    this.#convergence = { fast: step < this.fastSteps, step };
     this.#exercises.update(this.#figures());
   }
 }
