@@ -2,10 +2,14 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { bundleSizeReport } from './scripts/bundleSizeReport.ts';
 import { lessonsPlugin } from './scripts/lessonsPlugin.ts';
+import { contentPolicy } from './scripts/contentPolicy.ts';
+import { offlineApp } from './scripts/offlineApp.ts';
 
 export default defineConfig({
-  plugins: [svelte(), lessonsPlugin(), bundleSizeReport()],
+  plugins: [svelte(), lessonsPlugin(), bundleSizeReport(), contentPolicy(), offlineApp()],
   base: './',
+  // Lessons are routed by the hash (#/lesson/…): an unknown path is a 404, never the index page.
+  appType: 'mpa',
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -1,0 +1,109 @@
+// Issue 9, parts 4 and 5: the content policy holds on every lesson, nothing is requested from
+// another origin, the preview server answers like a real host, and after one visit the whole app
+// works with the network off.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, watchForeignRequests, type App, type Page } from './harness';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../scripts/contentPolicy';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const VIOLATIONS = `(() => {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+})()`;
+
+async function lessonLinks(page: Page): Promise<string[]> {
+  await page.goto(app.baseUrl);
+  await expect.poll(() => page.locator('a[href^="#/lesson/"]').count()).toBeGreaterThan(4);
+  const hrefs = await page.locator('a[href^="#/lesson/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  return [...new Set(hrefs)];
+}
+
+/** Opens a lesson and waits until every widget on it has loaded (or failed visibly). */
+async function openLesson(page: Page, href: string): Promise<void> {
+  await page.goto(new URL(href, app.baseUrl).href);
+  await expect.poll(() => page.locator('article.lesson h1').count(), { timeout: 30_000 }).toBe(1);
+  await expect.poll(() => page.locator('.widget-loading').count(), { timeout: 60_000 }).toBe(0);
+}
+
+/** Presses the first Train or Play button once it is enabled, and waits until the model has taken steps. */
+async function trainBriefly(page: Page): Promise<boolean> {
+  const button = page.getByRole('button', { name: /^(Train|Play)$/ }).first();
+  if ((await button.count()) === 0) return false;
+  await expect.poll(() => button.isEnabled(), { timeout: 90_000 }).toBe(true);
+  await button.click();
+  const stepping = page.locator('[data-steps]').first();
+  if ((await stepping.count()) > 0) await expect.poll(async () => Number(await stepping.getAttribute('data-steps')), { timeout: 60_000 }).toBeGreaterThan(0);
+  return true;
+}
+
+describe('privacy, content policy and offline use', () => {
+  it('the preview server sends the policy as a header, serves a real robots.txt and 404s unknown paths', async () => {
+    const index = await fetch(app.baseUrl);
+    expect(index.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY_HEADER);
+    expect(CONTENT_SECURITY_POLICY_HEADER).toMatch(/connect-src 'self'(;|$)/);
+    expect(CONTENT_SECURITY_POLICY_HEADER).not.toMatch(/'unsafe-eval'|'unsafe-inline'[^;]*script|style-src [^;]*'unsafe-inline'/);
+    const html = await index.text();
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy"/);
+    expect(html).toMatch(/<meta name="description" content="[^"]{50,}/);
+    expect(html).toMatch(/<link rel="manifest"/);
+    const robots = await fetch(new URL('robots.txt', app.baseUrl));
+    expect(robots.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(await robots.text()).toMatch(/^User-agent: \*/);
+    expect((await fetch(new URL('assets/no-such-file.js', app.baseUrl))).status).toBe(404);
+    expect((await fetch(new URL('no/such/page', app.baseUrl))).status).toBe(404);
+  });
+
+  it('every lesson, trained, records no policy violation and no request to another origin', async () => {
+    const page = await app.browser.newPage();
+    await page.addInitScript(VIOLATIONS);
+    const foreign = watchForeignRequests(page, app.baseUrl);
+    const links = await lessonLinks(page);
+    let trained = 0;
+    for (const href of links) {
+      await openLesson(page, href);
+      if (await trainBriefly(page)) trained++;
+      const violations = (await page.evaluate('window.__violations')) as string[];
+      expect(violations, href).toEqual([]);
+    }
+    expect(trained).toBeGreaterThanOrEqual(5);
+    expect(foreign).toEqual([]);
+    await page.close();
+  });
+
+  it('after the first visit the app reloads, opens every lesson and trains with the network off', async () => {
+    const page = await app.browser.newPage();
+    await page.goto(new URL('#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
+    // The service worker has cached every file of the build and controls the page.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 30_000 }).toMatch(/works offline/);
+    const links = await lessonLinks(page);
+
+    await app.browser.setOffline(true);
+    try {
+      const started = Date.now();
+      await page.goto(new URL('#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
+      await page.reload();
+      await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
+      console.log(`offline reload of lesson 1 until Train is enabled: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await expect.poll(() => page.getByTestId('trainer-status').textContent(), { timeout: 120_000 }).toMatch(/Validation accuracy: [\d.]+ %/);
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+
+      for (const href of links) {
+        await openLesson(page, href);
+        expect(await page.getByText('could not be loaded').count(), href).toBe(0);
+      }
+    } finally {
+      await app.browser.setOffline(false);
+    }
+    await page.close();
+  });
+});
