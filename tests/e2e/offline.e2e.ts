@@ -60,30 +60,21 @@ describe('privacy, content policy and offline use', () => {
     expect((await fetch(new URL('no/such/page', app.baseUrl))).status).toBe(404);
   });
 
-  it('every lesson, trained, records no policy violation and no request to another origin', async () => {
-    const page = await app.browser.newPage();
-    await page.addInitScript(VIOLATIONS);
-    const foreign = watchForeignRequests(page, app.baseUrl);
-    const links = await lessonLinks(page);
-    let trained = 0;
-    for (const href of links) {
-      await openLesson(page, href);
-      if (await trainBriefly(page)) trained++;
-      const violations = (await page.evaluate('window.__violations')) as string[];
-      expect(violations, href).toEqual([]);
-    }
-    expect(trained).toBeGreaterThanOrEqual(5);
-    expect(foreign).toEqual([]);
-    await page.close();
-  });
-
   it('after the first visit the app reloads, opens every lesson and trains with the network off', async () => {
     const page = await app.browser.newPage();
     await page.goto(new URL('#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
     // The service worker has cached every file of the build and controls the page.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+    // This is the first visit of this browser: the app says once that it now works offline.
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 30_000 }).toMatch(/works offline/);
+    const cached = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const precache = names.find((name) => name.includes('precache'));
+      return precache ? (await (await caches.open(precache)).keys()).map((request) => request.url) : [];
+    });
+    expect(cached.some((url) => url.includes('data/mnist-10k.bin'))).toBe(true);
+    expect(cached.filter((url) => /\.wasm(\?|$)/.test(url)).length).toBeGreaterThanOrEqual(2);
     const links = await lessonLinks(page);
 
     await app.browser.setOffline(true);
@@ -104,6 +95,23 @@ describe('privacy, content policy and offline use', () => {
     } finally {
       await app.browser.setOffline(false);
     }
+    await page.close();
+  });
+
+  it('every lesson, trained, records no policy violation and no request to another origin', async () => {
+    const page = await app.browser.newPage();
+    await page.addInitScript(VIOLATIONS);
+    const foreign = watchForeignRequests(page, app.baseUrl);
+    const links = await lessonLinks(page);
+    let trained = 0;
+    for (const href of links) {
+      await openLesson(page, href);
+      if (await trainBriefly(page)) trained++;
+      const violations = (await page.evaluate('window.__violations')) as string[];
+      expect(violations, href).toEqual([]);
+    }
+    expect(trained).toBeGreaterThanOrEqual(5);
+    expect(foreign).toEqual([]);
     await page.close();
   });
 });
