@@ -22,7 +22,8 @@ export function lessonHref(slug: string): string {
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') return { name: 'home' };
-  const match = /^\/lesson\/([^/?#]+)\/?$/.exec(path);
+  // `#/lesson/<slug>?…`: what follows `?` is the widgets' shared settings (shareLink.ts).
+  const match = /^\/lesson\/([^/?#]+)\/?(?:\?.*)?$/s.exec(path);
   if (match) {
     try {
       return { name: 'lesson', slug: decodeURIComponent(match[1]) };

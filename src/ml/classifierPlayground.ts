@@ -222,6 +222,7 @@ const DATA_SEED = 3;
 
 /** The 2-D classifier playground of lesson 5 as a toy trainer. */
 export const CLASSIFIER_PLAYGROUND: ToyTrainerDefinition<typeof PLAYGROUND_SCHEMA, PlaygroundTask> = {
+  name: 'classifier-playground',
   schema: PLAYGROUND_SCHEMA,
   dataKeys: DATA_KEYS,
   modelKeys: MODEL_KEYS,

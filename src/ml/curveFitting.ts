@@ -267,6 +267,7 @@ const SPLIT_SEED = 11;
 
 /** The curve fitter of lesson 4 as a toy trainer: a small MLP fits points, live. */
 export const CURVE_FITTER: ToyTrainerDefinition<typeof CURVE_FITTER_SCHEMA, CurveTask, Points1D> = {
+  name: 'curve-fitter',
   schema: CURVE_FITTER_SCHEMA,
   dataKeys: DATA_KEYS,
   modelKeys: MODEL_KEYS,

@@ -117,10 +117,12 @@ export function checkAll<S extends Schema>(schema: S, raw: Record<string, unknow
 }
 
 /** Settings → URL query (only what differs from the defaults), so a learner can share exactly what they tried. */
-export function toQuery<S extends Schema>(schema: S, values: Values<S>): string {
+export function toQuery<S extends Schema>(schema: S, values: Values<S>, base?: Values<S>): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(schema)) {
-    if (values[key] !== schema[key].default) params.set(key, String(values[key]));
+    // Only what differs from where the reader starts: the lesson's settings, else the defaults.
+    const start = base ? base[key] : schema[key].default;
+    if (values[key] !== start) params.set(key, String(values[key]));
   }
   return params.toString();
 }

@@ -21,6 +21,8 @@ export const TOY_TUNING: SessionTuning = { evaluateTrainingSet: true, evaluation
 export type SettingKey<S extends Schema> = keyof S & string;
 
 export interface ToyTrainerDefinition<S extends Schema, T extends ToyTask, Own = never> {
+  /** The name lessons embed it by (widgets/registry.ts); its shared links use it too. */
+  name: string;
   /** One settings schema: controls, validation, clamping and links all read it. */
   schema: S;
   /** Which settings need new data, which a new model, and which apply while training. */

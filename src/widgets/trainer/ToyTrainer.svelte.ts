@@ -2,6 +2,7 @@ import { untrack } from 'svelte';
 import { TrainerState } from './TrainerState.svelte';
 import { ExerciseTracker, type WidgetExercise } from './ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from './throttleLatest';
+import { linkedSettings, settingsLink } from './sharedSettings';
 import { initialSettings, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
 import type { Schema, Values } from '../../ml/schema';
 import type { Evaluation } from '../../ml/trainingTypes';
@@ -19,7 +20,7 @@ export interface ToyWidgetProps {
 /** A widget's trainer from its definition and the props the lesson gave it (read once, at the start). */
 export function toyTrainerFor<S extends Schema, T extends ToyTask, Own>(definition: ToyTrainerDefinition<S, T, Own>, props: () => ToyWidgetProps): ToyTrainer<S, T, Own> {
   const { onexercise: _, exercises, ...settings } = untrack(() => ({ ...props() }));
-  return new ToyTrainer(definition, { props: settings, exercises, onexercise: () => props().onexercise });
+  return new ToyTrainer(definition, { props: settings, exercises, onexercise: () => props().onexercise, link: location.hash });
 }
 
 export interface ToyTrainerOptions {
@@ -29,6 +30,8 @@ export interface ToyTrainerOptions {
   exercises?: unknown;
   onexercise?: () => ((id: string) => void) | undefined;
   createClient?: () => TrainingClient;
+  /** The page's hash: settings shared by link (`#/lesson/…?curve-fitter.units=4`) override the lesson's. */
+  link?: string;
 }
 
 /** Asks whether a drawing started now still belongs to the current model and data. */
@@ -59,10 +62,12 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     this.id = `toy-${Math.random().toString(36).slice(2, 8)}`;
     this.trainer = new TrainerState({ createClient: options.createClient });
     this.#lessonProps = options.props;
-    const initial = initialSettings(definition, options.props);
+    const lesson = initialSettings(definition, options.props);
+    const linked = options.link ? linkedSettings(definition.name, definition.schema, [], options.link) : null;
+    const initial = linked ? initialSettings(definition, { ...lesson.settings, ...linked.values }) : lesson;
     this.#settings = initial.settings;
     this.#applied = initial.settings;
-    this.#notes = initial.messages;
+    this.#notes = [...lesson.messages, ...(linked?.messages ?? []), ...(linked ? initial.messages : [])];
     this.#task = definition.task(initial.settings, null);
     this.#exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
     // Each new evaluation is checked against the settings its model was built from.
@@ -104,6 +109,11 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
 
   get exercisesDone(): WidgetExercise[] {
     return this.#exercises.done;
+  }
+
+  /** A link to this lesson that opens this widget with the settings shown (those differing from the lesson's). */
+  link(location: { origin: string; pathname: string; hash: string }): string {
+    return settingsLink(location, this.definition.name, this.definition.schema, this.#settings, {}, initialSettings(this.definition, this.#lessonProps).settings);
   }
 
   /** "Show me the code" for the settings shown. */

@@ -1,36 +1,63 @@
-import { checkValues, toQuery } from '../../ml/schema';
-import { TRAINING_SCHEMA, type Hyperparams } from '../../ml/hyperparams';
+import { checkValues, toQuery, type Schema, type Values } from '../../ml/schema';
+import { excerpt, linkHash, readLinkSettings, unknownSettingsMessage } from '../../app/shareLink';
 
-/**
- * Training settings carried in a link (`?learningRate=0.01&optimizer=sgd&model=mlp#/lesson/…`),
- * checked like anything typed: bad values are clamped or dropped, each with a message.
- */
-export function readSharedSettings(search: string, models: ReadonlySet<string>): { values: Partial<Hyperparams>; model?: string; messages: string[] } {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(search);
-  } catch {
-    return { values: {}, messages: ['The settings in this link could not be read, so the lesson defaults are used.'] };
-  }
-  // No prototype: a "__proto__" key in a link must be reported, not silently swallowed.
-  const raw: Record<string, unknown> = Object.create(null);
-  let model: string | undefined;
-  const messages: string[] = [];
-  for (const [key, value] of params) {
-    if (key === 'model') {
-      if (models.has(value)) model = value;
-      else messages.push(`The link asks for a model "${value}" that does not exist; using the lesson's model.`);
-    } else {
-      raw[key] = value;
-    }
-  }
-  const checked = checkValues(TRAINING_SCHEMA, raw);
-  return { values: checked.values, model, messages: [...messages, ...checked.messages].map((m) => `From the link: ${m}`) };
+export interface LinkedSettings<S extends Schema> {
+  /** Settings of the schema the link gives, checked (clamped, looked up) like anything typed. */
+  values: Partial<Values<S>>;
+  /** The raw values of the widget's other keys (a model name, an architecture), for it to check. */
+  extras: Map<string, string>;
+  /** What was wrong with the link, each starting "From the link: ". */
+  messages: string[];
 }
 
-/** A link to this page with the settings that differ from the defaults. */
-export function settingsLink(location: { origin: string; pathname: string; hash: string }, hyper: Hyperparams, model: string): string {
-  const query = new URLSearchParams(toQuery(TRAINING_SCHEMA, hyper));
-  query.set('model', model);
-  return `${location.origin}${location.pathname}?${query.toString()}${location.hash}`;
+/**
+ * The settings a shared link gives widget `widget` (`#/lesson/…?widget.key=value`). Before the
+ * lesson was part of the link, the digit trainer's links carried its settings in the query string
+ * (`?learningRate=…#/lesson/…`): `legacySearch` reads those too.
+ */
+export function linkedSettings<S extends Schema>(widget: string, schema: S, extraKeys: readonly string[] = [], hash = location.hash, legacySearch = ''): LinkedSettings<S> {
+  const legacy = legacySearch ? readLinkSettings(`#?${[...safeParams(legacySearch)].map(([k, v]) => `${encodeURIComponent(`${widget}.${k}`)}=${encodeURIComponent(v)}`).join('&')}`, widget) : null;
+  const linked = readLinkSettings(hash, widget);
+  const all = new Map([...(legacy?.values ?? []), ...linked.values]);
+  const raw: Record<string, unknown> = Object.create(null);
+  const extras = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const [key, value] of all) {
+    if (extraKeys.includes(key)) extras.set(key, value);
+    else if (Object.hasOwn(schema, key)) raw[key] = value.length > 64 ? excerpt(value) : value;
+    else unknown.push(key);
+  }
+  const checked = checkValues(schema, raw);
+  const messages = [...(legacy?.messages ?? []), ...linked.messages, unknownSettingsMessage(unknown), ...checked.messages].filter((m): m is string => m !== null);
+  return { values: checked.values, extras, messages: messages.map((m) => `From the link: ${m}`) };
+}
+
+function safeParams(search: string): URLSearchParams {
+  try {
+    return new URLSearchParams(search);
+  } catch {
+    return new URLSearchParams();
+  }
+}
+
+/** A link to this lesson with widget `widget` set to `values` (only what differs from `base`) plus `extras`. */
+export function settingsLink<S extends Schema>(
+  location: { origin: string; pathname: string; hash: string },
+  widget: string,
+  schema: S,
+  values: Values<S>,
+  extras: Readonly<Record<string, string>> = {},
+  base?: Values<S>,
+): string {
+  const differing = Object.fromEntries(new URLSearchParams(toQuery(schema, values, base)));
+  return `${location.origin}${location.pathname}${linkHash(location.hash, widget, { ...differing, ...extras })}`;
+}
+
+/** Puts the link in the clipboard, or in the address bar where the clipboard is not allowed. */
+export async function shareLink(link: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(link);
+  } catch {
+    history.replaceState(null, '', link);
+  }
 }

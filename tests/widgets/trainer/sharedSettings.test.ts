@@ -1,27 +1,114 @@
 import { describe, expect, it } from 'vitest';
-import { readSharedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
-import { defaults } from '../../../src/ml/schema';
+import fc from 'fast-check';
+import { linkedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
+import { MAX_HASH_LENGTH, linkHash } from '../../../src/app/shareLink';
+import { checkParam, defaults, type Schema } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
+import { CURVE_FITTER_SCHEMA } from '../../../src/ml/curveFitting';
+import { PLAYGROUND_SCHEMA } from '../../../src/ml/classifierPlayground';
+import { LINE_FITTER_SCHEMA } from '../../../src/ml/lineFit';
+import { MNIST_PRESETS } from '../../../src/ml/modelSpec';
+import { specFromText, specToText } from '../../../src/ml/modelSpecText';
 
-const MODELS = new Set(['cnn', 'mlp', 'linear']);
+const LESSON = '#/lesson/01-train-a-digit-classifier';
+const at = (hash: string) => ({ origin: 'http://localhost:5173', pathname: '/', hash });
+const hashOf = (link: string) => new URL(link).hash;
+
+/** Every widget's schema, by the name lessons embed it with. */
+const WIDGETS: Record<string, Schema> = {
+  'mnist-trainer': TRAINING_SCHEMA,
+  'curve-fitter': CURVE_FITTER_SCHEMA,
+  'classifier-playground': PLAYGROUND_SCHEMA,
+  'line-fitter': LINE_FITTER_SCHEMA,
+};
 
 describe('settings shared by link', () => {
-  it('round-trips the settings that differ from the defaults, and the model', () => {
-    const hyper = { ...defaults(TRAINING_SCHEMA), learningRate: 0.02, optimizer: 'sgd' as const, batchSize: 32 };
-    const link = settingsLink({ origin: 'http://localhost:5173', pathname: '/', hash: '#/lesson/01-train-a-digit-classifier' }, hyper, 'mlp');
-    const url = new URL(link);
-    expect(url.hash).toBe('#/lesson/01-train-a-digit-classifier');
-    const read = readSharedSettings(url.search, MODELS);
-    expect(read).toEqual({ values: { learningRate: 0.02, optimizer: 'sgd', batchSize: 32 }, model: 'mlp', messages: [] });
+  it('round-trips every widget’s settings that differ from the lesson’s, keeping the lesson and other widgets', () => {
+    for (const [widget, schema] of Object.entries(WIDGETS)) {
+      const lesson = defaults(schema);
+      // Change every setting to another valid value: the midpoint of a range, another enum key, the other boolean.
+      const changed = Object.fromEntries(
+        Object.entries(schema).map(([key, p]) => [
+          key,
+          p.kind === 'number' ? checkParam(p, (p.min + p.max) / 2).value : p.kind === 'enum' ? [...p.options.keys()].find((k) => k !== p.default) : !p.default,
+        ]),
+      ) as typeof lesson;
+      const link = settingsLink(at(`${LESSON}?other.key=1`), widget, schema, changed, {}, lesson);
+      expect(hashOf(link)).toMatch(new RegExp(`^${LESSON}\\?other\\.key=1&`));
+      const read = linkedSettings(widget, schema, [], hashOf(link));
+      expect(read.messages).toEqual([]);
+      expect({ ...lesson, ...read.values }).toEqual(changed);
+      // Unchanged settings stay out of the link.
+      expect(hashOf(settingsLink(at(LESSON), widget, schema, lesson, {}, lesson))).toBe(LESSON);
+    }
   });
 
-  it('clamps, drops and explains whatever a broken or hand-edited link holds', () => {
-    const read = readSharedSettings('?learningRate=banana&batchSize=99999&optimizer=magic&model=resnet&__proto__=1&epochs=2', MODELS);
-    expect(read.values).toEqual({ learningRate: 0.005, batchSize: 1024, optimizer: 'adam', epochs: 2 });
-    expect(read.model).toBeUndefined();
-    expect(read.messages).toHaveLength(5);
+  it('carries a custom architecture, checked by the same rules as the editor', () => {
+    const spec = { layers: [...MNIST_PRESETS.cnn.layers, { type: 'dense' as const, units: 32, activation: 'tanh' as const }, { type: 'dropout' as const, rate: 0.25 }] };
+    const link = settingsLink(at(LESSON), 'mnist-trainer', TRAINING_SCHEMA, defaults(TRAINING_SCHEMA), { model: 'custom', arch: specToText(spec) });
+    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model', 'arch'], hashOf(link));
+    expect(read.extras.get('model')).toBe('custom');
+    expect(specFromText(read.extras.get('arch')!, [28, 28, 1], 10)).toEqual({ spec });
+    expect(specFromText('dense:99999:relu', [28, 28, 1], 10)).toMatchObject({ error: expect.stringMatching(/units must be/) });
+    expect(specFromText('conv:8:5:same:relu', [28, 28, 1], 10)).toMatchObject({ error: expect.stringMatching(/Flatten/) });
+    expect(specFromText('__proto__:1', [28, 28, 1], 10)).toMatchObject({ error: expect.stringMatching(/not a layer/) });
+  });
+
+  it('clamps, drops and explains whatever a broken or hand-edited link holds, briefly', () => {
+    const huge = '9'.repeat(100_000);
+    const unknown = Array.from({ length: 10_000 }, (_, i) => `mnist-trainer.k${i}=1`).join('&');
+    const hash = `${LESSON}?mnist-trainer.learningRate=banana&mnist-trainer.batchSize=99999&mnist-trainer.optimizer=magic&mnist-trainer.__proto__=1&mnist-trainer.epochs=2&mnist-trainer.epochs=4&mnist-trainer.schedule=${huge}`;
+    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], hash.slice(0, MAX_HASH_LENGTH));
+    expect(read.values).toMatchObject({ learningRate: 0.005, batchSize: 1024, optimizer: 'adam', epochs: 4 });
+    const text = read.messages.join(' ');
+    expect(text).toMatch(/“epochs” was given more than once; the last value was used/);
+    expect(text).toMatch(/__proto__/);
     for (const m of read.messages) expect(m).toMatch(/^From the link: /);
-    expect(read.messages.join(' ')).toMatch(/resnet/);
-    expect(read.messages.join(' ')).toMatch(/__proto__/);
+    // A link over the cap is ignored as a whole; 10,000 unknown keys are one message.
+    expect(linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], hash).messages).toEqual([expect.stringMatching(/too long/)]);
+    const many = linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], `#/lesson/x?${unknown}`.slice(0, MAX_HASH_LENGTH));
+    expect(many.messages).toHaveLength(1);
+    expect(many.messages[0]).toMatch(/^From the link: [\d,]+ unknown settings were ignored/);
+    expect(many.messages[0].length).toBeLessThan(200);
+  });
+
+  it('reads the digit trainer’s old links (settings in the query string)', () => {
+    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model'], LESSON, '?learningRate=0.02&model=mlp');
+    expect(read.values).toEqual({ learningRate: 0.02 });
+    expect(read.extras.get('model')).toBe('mlp');
+  });
+
+  it('never throws on random or hostile hashes, and always yields settings inside the schema (property)', () => {
+    const hostileKey = fc.constantFrom('constructor', '__proto__', 'prototype', 'toString', 'learningRate', 'batchSize', 'optimizer', 'epochs', 'dropout', 'schedule');
+    const hostileValue = fc.oneof(
+      fc.constantFrom('NaN', '-1', '1e308', '-1e308', 'Infinity', '', ' ', '0x10', '1e-400', '__proto__', 'constructor', '💥', '\u0000', '%E0%A4%A'),
+      fc.string({ unit: 'binary' }),
+      fc.double().map(String),
+      fc.integer().map(String),
+      fc.nat({ max: 1_000_000 }).map((n) => 'x'.repeat(n)),
+      fc.integer({ min: 100, max: 3000 }).map((n) => '7'.repeat(n)),
+    );
+    const entry = fc.tuple(fc.oneof(hostileKey, fc.string()), hostileValue);
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 20 }), fc.string(), (entries, junk) => {
+        const query = entries.map(([k, v]) => `mnist-trainer.${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+        for (const hash of [`${LESSON}?${query}`, `${LESSON}?${junk}`, junk]) {
+          const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model', 'arch'], hash);
+          for (const [key, value] of Object.entries(read.values)) {
+            const param = TRAINING_SCHEMA[key as keyof typeof TRAINING_SCHEMA];
+            expect(param).toBeDefined();
+            expect(checkParam(param, value)).toEqual({ value });
+          }
+          for (const m of read.messages) expect(m.length).toBeLessThan(400);
+          expect(Object.getPrototypeOf(read.values)).toBe(Object.prototype);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('replaces only its own widget’s part of the hash', () => {
+    expect(linkHash('#/lesson/a?x.k=1&y.k=2', 'x', { k: '3' })).toBe('#/lesson/a?y.k=2&x.k=3');
+    expect(linkHash('#/lesson/a?x.k=1', 'x', {})).toBe('#/lesson/a');
   });
 });
