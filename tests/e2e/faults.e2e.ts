@@ -82,11 +82,34 @@ describe('bad input and faults in real Chromium', () => {
     await page.goto(new URL('?learningRate=banana&batchSize=99999&model=resnet#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
     const alerts = page.getByRole('alert');
     await expect.poll(() => alerts.filter({ hasText: 'From the link: Learning rate must be a number' }).count()).toBe(1);
-    await expect.poll(() => alerts.filter({ hasText: 'model "resnet"' }).count()).toBe(1);
+    await expect.poll(() => alerts.filter({ hasText: 'no model “resnet”' }).count()).toBe(1);
     await waitEnabled(page, 'Train');
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('1024');
     expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.005');
     expect(await page.locator('select[id$="-model"]').inputValue()).toBe('cnn');
+    await page.close();
+  });
+
+  it('a shared link restores a custom architecture and settings; a key given twice is explained, not a crash', async () => {
+    const page = await app.browser.newPage();
+    const arch = encodeURIComponent('flatten,dense:32:tanh,dropout:0.25');
+    const hash = `#/lesson/01-train-a-digit-classifier?mnist-trainer.model=custom&mnist-trainer.arch=${arch}&mnist-trainer.learningRate=0.01&mnist-trainer.learningRate=0.02&mnist-trainer.${'x'.repeat(5000).slice(0, 10)}=1`;
+    await page.goto(new URL(hash, app.baseUrl).href);
+    await waitEnabled(page, 'Train');
+    expect(await page.locator('select[id$="-model"]').inputValue()).toBe('custom');
+    expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.02');
+    // 784·32 + 32 weights into the tanh layer, 32·10 + 10 into the output.
+    await expect.poll(() => page.getByText('25,450', { exact: true }).count()).toBeGreaterThan(0);
+    const alerts = page.getByRole('alert');
+    await expect.poll(() => alerts.filter({ hasText: '“learningRate” was given more than once' }).count()).toBe(1);
+    await expect.poll(() => alerts.filter({ hasText: 'not one this widget has' }).count()).toBe(1);
+    // Copying the link gives back one that restores the same setup (no clipboard here: it goes to the address bar).
+    await page.getByRole('button', { name: 'Copy a link to these settings' }).click();
+    const copied = async () => {
+      const clipboard = await page.evaluate(() => navigator.clipboard.readText().catch(() => '')).catch(() => '');
+      return `${clipboard} ${page.url()}`;
+    };
+    await expect.poll(copied).toMatch(/mnist-trainer\.arch=flatten%2Cdense%3A32%3Atanh%2Cdropout%3A0\.25/);
     await page.close();
   });
 });

@@ -14,7 +14,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(): Promise<App> {
+/**
+ * `serviceWorkers: 'block'` (the default) keeps the app's offline cache out of the way, so tests
+ * can intercept and break its requests (a service worker's fetches bypass Playwright's routing);
+ * the offline test allows it.
+ */
+export async function startApp(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<App> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does).');
   const server: PreviewServer = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.httpServer.address();
@@ -25,6 +30,7 @@ export async function startApp(): Promise<App> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1100, height: 900 },
+    serviceWorkers: options.serviceWorkers ?? 'block',
     args: [
       '--headless',
       '--no-sandbox',

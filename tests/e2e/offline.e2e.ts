@@ -7,7 +7,7 @@ import { CONTENT_SECURITY_POLICY_HEADER } from '../../scripts/contentPolicy';
 
 let app: App;
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ serviceWorkers: 'allow' });
 });
 afterAll(async () => {
   await app?.close();
