@@ -34,10 +34,19 @@ describe('lesson 7 in real Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const foreign = watchForeignRequests(page, app.baseUrl);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.goto(new URL('#/lesson/07-convolutions', app.baseUrl).href);
 
     const explorer = page.getByTestId('kernel-explorer');
     await explorer.getByTestId('kernel-output').waitFor({ timeout: 60_000 });
+    // Reduced motion: the window waits for Play, then slides.
+    const sum = explorer.getByTestId('kernel-sum');
+    const still = await sum.textContent();
+    await page.waitForTimeout(500);
+    expect(await sum.textContent()).toBe(still);
+    await explorer.getByRole('button', { name: 'Play the sliding window' }).click();
+    await expect.poll(() => sum.textContent()).not.toBe(still);
+    await explorer.getByRole('button', { name: 'Pause the sliding window' }).click();
     const vertical = await canvasData(page, 'kernel-output');
     expect(await explorer.getByTestId('kernel-responses').textContent()).toMatch(/vertical edge\s*4\.0\s*a horizontal edge\s*0\.0/);
 
