@@ -52,3 +52,86 @@ export function measurePlayground(app: App, seconds = 8): Promise<WidgetRun> {
 export function measureCurveFitter(app: App, seconds = 8): Promise<WidgetRun> {
   return measureWidget(app, '04-neural-network-curves', 'curve-fitter', seconds);
 }
+
+export interface FeatureMapLatency {
+  /** ms from the last pointer event of a stroke to the maps drawn for it, one per stroke. */
+  idleMs: number[];
+  /** The same while the CNN trains in the worker (each read waits for the batch in progress). */
+  trainingMs: number[];
+  backend: string;
+}
+
+// Page-side helpers (strings: see harness.ts): the time of the pad's last drawing input, and
+// when the maps drawn last were read and drawn (the inspector's data attributes).
+const WATCH_PAD = `(() => {
+  const pad = document.querySelector('[data-testid="cnn-inspector"] [data-testid="digit-pad"]');
+  window.__lastInput = 0;
+  for (const type of ['pointerdown', 'pointermove']) pad.addEventListener(type, (e) => { window.__lastInput = e.timeStamp; }, { capture: true });
+})()`;
+const LAST_INPUT = `window.__lastInput`;
+const DRAWN = `(() => {
+  const d = document.querySelector('[data-testid="cnn-inspector"]').dataset;
+  return { readAt: Number(d.readAt ?? 0), drawnAt: Number(d.drawnAt ?? 0) };
+})()`;
+
+/**
+ * Lesson 7: stroke → feature maps. Trains the CNN for a few seconds, then draws `strokes` mouse
+ * strokes on the pad, paused and then while training, and times each from its last pointer event
+ * to the first maps drawn from a read that started after it.
+ */
+export async function measureFeatureMapLatency(app: App, strokes = 24): Promise<FeatureMapLatency> {
+  const page = await app.browser.newPage();
+  try {
+    await page.goto(new URL('#/lesson/07-convolutions', app.baseUrl).href);
+    const inspector = page.getByTestId('cnn-inspector');
+    const train = inspector.getByRole('button', { name: 'Train', exact: true });
+    await train.waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 90_000;
+    while (!(await train.isEnabled())) {
+      if (Date.now() > deadline) throw new Error('the CNN inspector never became ready');
+      await page.waitForTimeout(200);
+    }
+    await train.click();
+    await page.waitForTimeout(5000);
+    await inspector.getByRole('button', { name: 'Pause' }).click();
+    const pad = inspector.getByTestId('digit-pad');
+    await pad.scrollIntoViewIfNeeded();
+    await page.evaluate(WATCH_PAD);
+    const box = (await pad.boundingBox())!;
+
+    const run = async (count: number): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        if (i % 6 === 0) await inspector.getByRole('button', { name: 'Clear' }).click().catch(() => undefined);
+        // Short strokes in changing places, like the parts of a digit.
+        const x = 0.25 + 0.5 * ((i * 0.37) % 1);
+        const y = 0.2 + 0.6 * ((i * 0.61) % 1);
+        await page.mouse.move(box.x + box.width * x, box.y + box.height * y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * (1 - x), box.y + box.height * (y + 0.15), { steps: 6 });
+        await page.mouse.up();
+        const input = (await page.evaluate(LAST_INPUT)) as number;
+        const until = Date.now() + 10_000;
+        for (;;) {
+          const drawn = (await page.evaluate(DRAWN)) as { readAt: number; drawnAt: number };
+          if (drawn.readAt > input) {
+            times.push(drawn.drawnAt - input);
+            break;
+          }
+          if (Date.now() > until) throw new Error('the feature maps did not follow the pad within 10 s');
+          await page.waitForTimeout(5);
+        }
+        await page.waitForTimeout(150);
+      }
+      return times;
+    };
+    const idleMs = await run(strokes);
+    await train.click();
+    await page.waitForTimeout(1000);
+    const trainingMs = await run(strokes);
+    await inspector.getByRole('button', { name: 'Pause' }).click().catch(() => undefined);
+    return { idleMs, trainingMs, backend: ((await page.getByTestId('backend').textContent().catch(() => null)) ?? 'see the trainer').trim() };
+  } finally {
+    await page.close();
+  }
+}

@@ -74,15 +74,9 @@ export class TrainingSession {
     }
   }
 
-  get state(): SessionState {
-    return this.#state;
-  }
-  get step(): number {
-    return this.#step;
-  }
-  get epochsDone(): number {
-    return this.#epochsDone;
-  }
+  get state(): SessionState { return this.#state; }
+  get step(): number { return this.#step; }
+  get epochsDone(): number { return this.#epochsDone; }
   /** The latest checked settings (a copy), changes queued while running included: what the next step uses. */
   get hyperparams(): Hyperparams {
     return this.#settings.requested;
@@ -175,6 +169,12 @@ export class TrainingSession {
   async hiddenActivations(x: Float32Array, count: number): Promise<HiddenActivations | null> {
     this.#assertAlive();
     return hiddenActivations(this.#model, this.data.inputShape, x, count);
+  }
+
+  /** Lends the live model to a read-only probe (feature maps, filters: see featureMaps.ts). */
+  inspect<T>(probe: (model: tfl.LayersModel, data: TrainingData) => T): T {
+    this.#assertAlive();
+    return probe(this.#model, this.data);
   }
 
   /** Current weights as plain arrays (a checkpoint that survives a lost GPU). */

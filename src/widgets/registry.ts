@@ -9,4 +9,6 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['line-fitter', () => import('./line/LineFitter.svelte')],
   ['curve-fitter', () => import('./toy/CurveFitter.svelte')],
   ['classifier-playground', () => import('./toy/ClassifierPlayground.svelte')],
+  ['kernel-explorer', () => import('./cnn/KernelExplorer.svelte')],
+  ['cnn-inspector', () => import('./cnn/CnnInspector.svelte')],
 ]);

@@ -6,6 +6,7 @@ import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
+import { featureMapsOf, filtersOf } from './inspection';
 import {
   WorkerError,
   type BackendChoice,
@@ -187,6 +188,10 @@ export class TrainingHandler {
       }
       return session.hiddenActivations(x, count);
     },
+
+    featureMaps: async ({ x }) => featureMapsOf(this.#requireSession(), x),
+
+    filters: async () => filtersOf(this.#requireSession()),
 
     validationImages: async ({ limit }) => {
       if (!this.#mnist || !this.#validationIndices) throw new WorkerError('The digits are not loaded.', 'noData');

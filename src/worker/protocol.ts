@@ -6,6 +6,7 @@ import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
 import type { LrFinderResult } from '../ml/lrFinder';
 import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/trainingTypes';
 import type { HiddenActivations } from '../ml/trainingTypes';
+import type { FeatureMaps, Filters } from '../ml/featureMaps';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -49,6 +50,10 @@ export interface Calls {
   predict: { request: { x: Float32Array; count: number }; reply: { values: Float32Array } };
   /** The last hidden layer's outputs and the output layer's weights (null without a hidden layer). */
   hiddenActivations: { request: { x: Float32Array; count: number }; reply: HiddenActivations | null };
+  /** Each conv and pooling layer's output for one example, and the model's probabilities for it. */
+  featureMaps: { request: { x: Float32Array }; reply: FeatureMaps };
+  /** The first conv layer's kernels (null for a model without one). */
+  filters: { request: Empty; reply: Filters | null };
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };

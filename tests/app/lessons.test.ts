@@ -46,6 +46,11 @@ describe('the lessons in lessons/', () => {
         when: { dataset: 'sine', hiddenLayers: { min: 1 }, hiddenUnits: { max: 8 }, valLoss: { below: 0.02 } },
       },
       'separate-spiral': { widget: 'classifier-playground', when: { dataset: 'spiral', valLoss: { below: 0.1 } } },
+      'own-vertical-kernel': {
+        widget: 'kernel-explorer',
+        when: { preset: 'custom', verticalEdge: { min: 1 }, horizontalEdge: { max: 0.2 }, flatInk: { max: 0.2 } },
+      },
+      'cnn-97': { widget: 'cnn-inspector', when: { valAccuracy: { min: 0.97 } } },
     });
   });
 

@@ -3,6 +3,7 @@ import type { BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, Ta
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { SessionState, TrainingData } from '../../ml/trainingTypes';
+import type { FeatureMaps, Filters } from '../../ml/featureMaps';
 import { TrainingProgress } from './TrainingProgress.svelte';
 
 export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
@@ -230,6 +231,17 @@ export class TrainerState {
   /** The last hidden layer's outputs for `count` inputs, with the output layer's weights. */
   hiddenActivations(x: Float32Array, count: number): Promise<Calls['hiddenActivations']['reply']> {
     return this.#call('hiddenActivations', { x, count });
+  }
+
+  /** Each conv and pooling layer's output for one input, with the probabilities (null while there is no model to ask). */
+  async featureMaps(x: Float32Array): Promise<FeatureMaps | null> {
+    if (!this.#client || this.busy || this.#status === 'error') return null;
+    return this.#client.call('featureMaps', { x }, { transfer: [x.buffer as ArrayBuffer], timeoutMs: 30_000 });
+  }
+
+  /** The first conv layer's kernels (null for a model without one). */
+  filters(): Promise<Filters | null> {
+    return this.#call('filters', {});
   }
 
   /** Up to `limit` validation digits as bytes, with their labels, for galleries. */
