@@ -6,6 +6,7 @@ import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
+import { pixelBaseline, runLadderRung, type LoadedDigits } from './digitLessonCalls';
 import {
   WorkerError,
   type BackendChoice,
@@ -41,6 +42,7 @@ export class TrainingHandler {
   #backend: BackendInfo | null = null;
   #mnist: MnistData | null = null;
   #validationIndices: Int32Array | null = null;
+  #trainIndices: Int32Array | null = null;
   #data: TrainingData | null = null;
   #session: TrainingSession | null = null;
   /** What the current session was built from. Its live settings (hyperparameters, pace, health) are held by the session alone. */
@@ -111,6 +113,7 @@ export class TrainingHandler {
         const train = gatherDigits(this.#mnist, trainIdx);
         const validation = gatherDigits(this.#mnist, split.validation);
         this.#validationIndices = split.validation;
+        this.#trainIndices = trainIdx;
         this.#data = {
           inputShape: [this.#mnist.rows, this.#mnist.cols, 1],
           outputUnits: 10,
@@ -202,6 +205,10 @@ export class TrainingHandler {
       return { pixels, labels, count: n };
     },
 
+    pixelBaseline: async () => pixelBaseline(this.#digits()),
+
+    ladderRung: async (request) => runLadderRung(this.#digits(), request),
+
     setHealth: async ({ on }) => {
       const session = this.#requireSession();
       session.health = Boolean(on);
@@ -290,6 +297,10 @@ export class TrainingHandler {
       return { numTensors: tf.memory().numTensors };
     },
   };
+
+  #digits(): LoadedDigits {
+    return { mnist: this.#mnist, trainIndices: this.#trainIndices, validationIndices: this.#validationIndices, data: this.#data };
+  }
 
   #exampleSize(): number {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
