@@ -9,4 +9,6 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['line-fitter', () => import('./line/LineFitter.svelte')],
   ['curve-fitter', () => import('./toy/CurveFitter.svelte')],
   ['classifier-playground', () => import('./toy/ClassifierPlayground.svelte')],
+  ['digit-baseline', () => import('./digits/DigitBaseline.svelte')],
+  ['abstraction-ladder', () => import('./ladder/AbstractionLadder.svelte')],
 ]);

@@ -46,6 +46,9 @@ describe('the lessons in lessons/', () => {
         when: { dataset: 'sine', hiddenLayers: { min: 1 }, hiddenUnits: { max: 8 }, valLoss: { below: 0.02 } },
       },
       'separate-spiral': { widget: 'classifier-playground', when: { dataset: 'spiral', valLoss: { below: 0.1 } } },
+      'linear-beats-baseline': { widget: 'digit-baseline', when: { linearGainPoints: { min: 8 } } },
+      'mlp-beats-baseline': { widget: 'digit-baseline', when: { mlpGainPoints: { min: 12 } } },
+      'ladder-agrees': { widget: 'abstraction-ladder', when: { rungsAgree: true, seed: { min: 2 } } },
     });
   });
 

@@ -93,7 +93,7 @@ describe('compileLessons', () => {
       {
         kind: 'error',
         message:
-          'Unknown widget "nope". Known widgets: classifier-playground, curve-fitter, line-fitter, mnist-trainer.',
+          'Unknown widget "nope". Known widgets: abstraction-ladder, classifier-playground, curve-fitter, digit-baseline, line-fitter, mnist-trainer.',
         source: 'name: nope',
       },
     ]);
