@@ -27,8 +27,8 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'line-fitter': { wide: 804, narrow: 1055, byMode: { descent: { wide: 944, narrow: 1170 } } },
   'curve-fitter': { wide: 1119, narrow: 1157 },
   'classifier-playground': { wide: 929, narrow: 1415 },
-  'digit-baseline': { wide: 1000, narrow: 1500 },
-  'abstraction-ladder': { wide: 1800, narrow: 2600 },
+  'digit-baseline': { wide: 698, narrow: 1078 },
+  'abstraction-ladder': { wide: 1904, narrow: 2265 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));
