@@ -28,7 +28,7 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'curve-fitter': { wide: 1119, narrow: 1157 },
   'classifier-playground': { wide: 929, narrow: 1415 },
   'digit-baseline': { wide: 698, narrow: 1078 },
-  'abstraction-ladder': { wide: 1904, narrow: 2265 },
+  'abstraction-ladder': { wide: 1701, narrow: 2130 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));
