@@ -1,7 +1,7 @@
-// Throughput and page smoothness of the small playground widgets (lessons 4 and 5) in real
+// Throughput and page smoothness of the lesson widgets (lessons 4, 5 and 6) in real
 // Chromium: training steps per second (read from the widget's data-steps attribute, which
 // follows the shown step count) and the page's frame rate while the plot redraws.
-import { readFrameMonitor, startFrameMonitor, type App } from '../tests/e2e/harness';
+import { readFrameMonitor, startFrameMonitor, type App, type Page } from '../tests/e2e/harness';
 
 export interface WidgetRun {
   stepsPerSecond: number;
@@ -9,17 +9,28 @@ export interface WidgetRun {
   maxFrameGapMs: number;
 }
 
-async function measureWidget(app: App, lesson: string, testId: string, seconds: number): Promise<WidgetRun> {
+interface WidgetSetup {
+  /** The button that starts training ("Play" on the playgrounds, "Train" on the digit widgets). */
+  start?: string;
+  /** Settings to make before training, once the widget is ready. */
+  prepare?: (page: Page) => Promise<void>;
+}
+
+async function measureWidget(app: App, lesson: string, testId: string, seconds: number, setup: WidgetSetup = {}): Promise<WidgetRun> {
   const page = await app.browser.newPage();
   try {
     await page.goto(new URL(`#/lesson/${lesson}`, app.baseUrl).href);
     const widget = page.getByTestId(testId);
-    const play = widget.getByRole('button', { name: 'Play', exact: true });
+    const play = widget.getByRole('button', { name: setup.start ?? 'Play', exact: true });
     await play.waitFor({ timeout: 60_000 });
     const deadline = Date.now() + 90_000;
     while (!(await play.isEnabled())) {
       if (Date.now() > deadline) throw new Error(`${testId} never became ready`);
       await page.waitForTimeout(200);
+    }
+    if (setup.prepare) {
+      await setup.prepare(page);
+      while (!(await play.isEnabled())) await page.waitForTimeout(100);
     }
     const steps = async () => Number((await widget.getAttribute('data-steps')) ?? 0);
     await play.click();
@@ -51,6 +62,68 @@ export function measurePlayground(app: App, seconds = 8): Promise<WidgetRun> {
 /** Lesson 4 with its defaults: Play, then ~8 s of training while the fitted curve redraws. */
 export function measureCurveFitter(app: App, seconds = 8): Promise<WidgetRun> {
   return measureWidget(app, '04-neural-network-curves', 'curve-fitter', seconds);
+}
+
+const LESSON_6 = '06-a-baseline-then-the-ladder';
+
+/** Lesson 6's digit baseline widget: the linear model or the MLP (batch 64), trained with no epoch limit for ~5 s. */
+export function measureDigitBaseline(app: App, model: 'linear' | 'mlp', seconds = 5): Promise<WidgetRun> {
+  return measureWidget(app, LESSON_6, 'digit-baseline', seconds, {
+    start: 'Train',
+    prepare: async (page) => {
+      const widget = page.getByTestId('digit-baseline');
+      if (model !== 'linear') await widget.getByRole('combobox', { name: /^Model/ }).selectOption(model);
+      const epochs = widget.getByLabel('Epochs', { exact: true });
+      await epochs.fill('0'); // until paused
+      await epochs.press('Enter');
+      await page.waitForTimeout(500);
+    },
+  });
+}
+
+export interface LadderRun {
+  steps: number;
+  /** Steps per second of each rung, from the times the widget shows. */
+  stepsPerSecond: Record<string, number>;
+}
+
+/** Lesson 6's ladder: each rung trains `steps` batches of 32 (after one warm-up run); steps per second per rung. */
+export async function measureLadder(app: App, steps = 200): Promise<LadderRun> {
+  const page = await app.browser.newPage();
+  try {
+    await page.goto(new URL(`#/lesson/${LESSON_6}`, app.baseUrl).href);
+    const ladder = page.getByTestId('abstraction-ladder');
+    const runAll = ladder.getByRole('button', { name: 'Run all three' });
+    await runAll.waitFor({ timeout: 60_000 });
+    while (!(await runAll.isEnabled())) await page.waitForTimeout(200);
+    const agreed = async () => {
+      while (!/agree|differ/.test((await page.getByTestId('ladder-status').textContent()) ?? '')) await page.waitForTimeout(100);
+    };
+    await runAll.click(); // warm-up: the first run compiles kernels and fills caches
+    await agreed();
+    const field = ladder.getByLabel('Steps', { exact: true });
+    await field.fill(String(steps));
+    await field.press('Enter');
+    await runAll.click();
+    await agreed();
+    const times = await page.getByTestId('ladder-table').locator('tr', { hasText: 'time' }).locator('td').allTextContents();
+    const names = ['rawTensors', 'minimize', 'fit'];
+    const stepsPerSecond = Object.fromEntries(times.map((t, i) => [names[i], steps / (parseFloat(t) / 1000)]));
+    return { steps, stepsPerSecond };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Lesson 6's widgets, printed: the baseline widget's two networks, and the ladder's three rungs. */
+export async function benchLesson6(app: App): Promise<{ digitBaseline: { linear: WidgetRun; mlp: WidgetRun }; ladder: LadderRun }> {
+  const linear = await measureDigitBaseline(app, 'linear');
+  const mlp = await measureDigitBaseline(app, 'mlp');
+  console.log(`lesson 6 digit baseline: linear ${Math.round(linear.stepsPerSecond)} steps/s, MLP ${Math.round(mlp.stepsPerSecond)} steps/s (batch 64), page ${mlp.fps.toFixed(0)} fps while the MLP trains`);
+  const ladder = await measureLadder(app);
+  const rungs = Object.entries(ladder.stepsPerSecond).map(([name, rate]) => `${name} ${Math.round(rate)}`).join(', ');
+  console.log(`lesson 6 ladder (${ladder.steps} steps of batch 32): ${rungs} steps/s`);
+  return { digitBaseline: { linear, mlp }, ladder };
 }
 
 export interface FeatureMapLatency {

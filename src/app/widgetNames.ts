@@ -29,6 +29,8 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'classifier-playground': { wide: 929, narrow: 1415 },
   'kernel-explorer': { wide: 717, narrow: 1215 },
   'cnn-inspector': { wide: 1087, narrow: 1585 },
+  'digit-baseline': { wide: 698, narrow: 1078 },
+  'abstraction-ladder': { wide: 1701, narrow: 2130 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));

@@ -11,4 +11,6 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['classifier-playground', () => import('./toy/ClassifierPlayground.svelte')],
   ['kernel-explorer', () => import('./cnn/KernelExplorer.svelte')],
   ['cnn-inspector', () => import('./cnn/CnnInspector.svelte')],
+  ['digit-baseline', () => import('./digits/DigitBaseline.svelte')],
+  ['abstraction-ladder', () => import('./ladder/AbstractionLadder.svelte')],
 ]);

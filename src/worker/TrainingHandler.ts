@@ -7,6 +7,7 @@ import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
 import { featureMapsOf, filtersOf } from './inspection';
+import { pixelBaseline, runLadderRung, type LoadedDigits } from './digitLessonCalls';
 import {
   WorkerError,
   type BackendChoice,
@@ -42,6 +43,7 @@ export class TrainingHandler {
   #backend: BackendInfo | null = null;
   #mnist: MnistData | null = null;
   #validationIndices: Int32Array | null = null;
+  #trainIndices: Int32Array | null = null;
   #data: TrainingData | null = null;
   #session: TrainingSession | null = null;
   /** What the current session was built from. Its live settings (hyperparameters, pace, health) are held by the session alone. */
@@ -112,6 +114,7 @@ export class TrainingHandler {
         const train = gatherDigits(this.#mnist, trainIdx);
         const validation = gatherDigits(this.#mnist, split.validation);
         this.#validationIndices = split.validation;
+        this.#trainIndices = trainIdx;
         this.#data = {
           inputShape: [this.#mnist.rows, this.#mnist.cols, 1],
           outputUnits: 10,
@@ -207,6 +210,10 @@ export class TrainingHandler {
       return { pixels, labels, count: n };
     },
 
+    pixelBaseline: async () => pixelBaseline(this.#digits()),
+
+    ladderRung: async (request) => runLadderRung(this.#digits(), request),
+
     setHealth: async ({ on }) => {
       const session = this.#requireSession();
       session.health = Boolean(on);
@@ -295,6 +302,10 @@ export class TrainingHandler {
       return { numTensors: tf.memory().numTensors };
     },
   };
+
+  #digits(): LoadedDigits {
+    return { mnist: this.#mnist, trainIndices: this.#trainIndices, validationIndices: this.#validationIndices, data: this.#data };
+  }
 
   #exampleSize(): number {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;

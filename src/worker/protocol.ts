@@ -7,6 +7,8 @@ import type { LrFinderResult } from '../ml/lrFinder';
 import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/trainingTypes';
 import type { HiddenActivations } from '../ml/trainingTypes';
 import type { FeatureMaps, Filters } from '../ml/featureMaps';
+import type { PixelDistance } from '../ml/pixelSimilarity';
+import type { LadderRungName, LadderSettings } from '../ml/ladder/ladder';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -55,6 +57,10 @@ export interface Calls {
   /** The first conv layer's kernels (null for a model without one). */
   filters: { request: Empty; reply: Filters | null };
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
+  /** Lesson 6: each class's average digit (training split, 0–1) and the validation accuracy of the nearest average by each distance. */
+  pixelBaseline: { request: Empty; reply: { averages: Float32Array; counts: Int32Array; accuracy: Record<PixelDistance, number>; trainCount: number; validationCount: number } };
+  /** Lesson 6: the linear model trained by one rung of the abstraction ladder; each batch's loss. */
+  ladderRung: { request: { rung: LadderRungName; settings: Partial<LadderSettings> }; reply: { losses: number[]; ms: number; settings: LadderSettings } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
   weights: { request: Empty; reply: { values: Float32Array[] } };

@@ -51,6 +51,9 @@ describe('the lessons in lessons/', () => {
         when: { preset: 'custom', verticalEdge: { min: 1 }, horizontalEdge: { max: 0.2 }, flatInk: { max: 0.2 } },
       },
       'cnn-97': { widget: 'cnn-inspector', when: { valAccuracy: { min: 0.97 } } },
+      'linear-beats-baseline': { widget: 'digit-baseline', when: { linearGainPoints: { min: 8 } } },
+      'mlp-beats-baseline': { widget: 'digit-baseline', when: { mlpGainPoints: { min: 12 } } },
+      'ladder-agrees': { widget: 'abstraction-ladder', when: { rungsAgree: true, seed: { min: 2 } } },
     });
   });
 

@@ -1,4 +1,5 @@
 // The build-time lesson compiler: real sanitising (DOMPurify on jsdom) and the module it generates.
+import { widgetNames } from '../../src/app/widgetNames';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLessons, lessonsPlugin, readLessonFiles, sanitizeHtml } from '../../scripts/lessonsPlugin';
@@ -93,7 +94,7 @@ describe('compileLessons', () => {
       {
         kind: 'error',
         message:
-          'Unknown widget "nope". Known widgets: classifier-playground, cnn-inspector, curve-fitter, kernel-explorer, line-fitter, mnist-trainer.',
+          `Unknown widget "nope". Known widgets: ${[...widgetNames].sort().join(', ')}.`,
         source: 'name: nope',
       },
     ]);

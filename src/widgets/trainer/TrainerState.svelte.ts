@@ -249,6 +249,16 @@ export class TrainerState {
     return this.#call('validationImages', { limit });
   }
 
+  /** Lesson 6's baseline: each digit's average image and the nearest-average validation accuracy. */
+  pixelBaseline(): Promise<Calls['pixelBaseline']['reply']> {
+    return this.#call('pixelBaseline', {});
+  }
+
+  /** Lesson 6's ladder: trains the linear model with one rung (raw tensors, minimize, fit); its losses. */
+  runLadderRung(rung: Calls['ladderRung']['request']['rung'], settings: Calls['ladderRung']['request']['settings']): Promise<Calls['ladderRung']['reply']> {
+    return this.#call('ladderRung', { rung, settings });
+  }
+
   async readWeights(): Promise<Float32Array[]> {
     return (await this.#call('weights', {})).values;
   }
