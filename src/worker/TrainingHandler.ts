@@ -6,6 +6,9 @@ import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
+import type { ModelSpec } from '../ml/modelSpec';
+import { modelFileHandlers } from './modelFiles';
+import type { ModelStorage } from './modelStorage';
 import {
   WorkerError,
   type BackendChoice,
@@ -26,6 +29,8 @@ export interface HandlerEnvironment {
   fetch: typeof fetch;
   /** Drops the WebGL context (fault injection); false where there is none. */
   loseContext?: () => boolean;
+  /** Where saved models are kept (IndexedDB in the worker); without it, saving reports that it is unavailable. */
+  modelStorage?: ModelStorage;
 }
 
 type Handlers = { [K in CallType]: (request: Extract<RequestMessage, { type: K }>) => Promise<Calls[K]['reply']> };
@@ -289,7 +294,26 @@ export class TrainingHandler {
       this.#sessionConfig = null; // nothing left to carry over to another backend
       return { numTensors: tf.memory().numTensors };
     },
+
+    // Save, load, download, upload (modelFiles.ts): they read the model in use, and swap in only a checked one.
+    ...modelFileHandlers({
+      storage: () => this.#env.modelStorage,
+      data: () => this.#data,
+      current: () => (this.#session && this.#sessionConfig ? { session: this.#session, spec: this.#sessionConfig.spec, tuning: this.#sessionConfig.tuning } : null),
+      adopt: (spec, hyper, weights, resume) => this.#adoptModel(spec, hyper, weights, resume),
+    }),
   };
+
+  /** A new session for a saved or uploaded model: its spec and weights (checked by modelFiles), trained on from `resume`. */
+  async #adoptModel(spec: ModelSpec, hyper: Hyperparams, weights: Float32Array[], resume: { step: number; epochsDone: number }) {
+    const old = this.#session;
+    const live = { hyper, stepsPerSecond: old?.stepsPerSecond, health: old?.health ?? false, resume };
+    await this.#disposeSession();
+    this.#sessionConfig = { spec, tuning: this.#sessionConfig?.tuning ?? {} };
+    this.#startSession(live);
+    this.#session!.writeWeights(weights);
+    return { runId: this.#runId, summary: describeModel(spec, this.#data!.inputShape, this.#data!.outputUnits) };
+  }
 
   #exampleSize(): number {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
