@@ -134,7 +134,7 @@ export function modelFileHandlers(host: ModelHost): ModelHandlers {
     const jsons = picked.filter((f) => /\.json$/i.test(f.name));
     if (jsons.length !== 1) throw bad(jsons.length === 0 ? `Pick the model.json file along with ${WEIGHTS_FILE}.` : 'Pick one model.json at a time.');
     const [json] = jsons;
-    const weightFiles = picked.filter((f) => f !== json);
+    let weightFiles = picked.filter((f) => f !== json);
     let parsed: unknown;
     try {
       parsed = JSON.parse(await json.text());
@@ -149,6 +149,9 @@ export function modelFileHandlers(host: ModelHost): ModelHandlers {
       if (specs.length === 0) throw new ModelFileError(`${json.name} lists no weights: it has an architecture but nothing learnt.`);
       if (weightFiles.length === 0) throw new ModelFileError(`Only ${json.name} was picked: pick its weights file (${WEIGHTS_FILE}) too.`);
       checkByteCount(manifestBytes(specs), weightFiles.reduce((n, f) => n + f.size, 0));
+      // One weights file for a one-file manifest is its file, whatever the browser renamed it to ("model.weights (1).bin").
+      const paths: unknown[] = groups.flatMap((g: unknown) => (isRecord(g) && Array.isArray(g.paths) ? g.paths : []));
+      if (weightFiles.length === 1 && paths.length === 1 && typeof paths[0] === 'string') weightFiles = [new File([weightFiles[0]], paths[0].split('/').at(-1)!)];
     } catch (error) {
       throw error instanceof ModelFileError ? bad(error.message) : error;
     }
