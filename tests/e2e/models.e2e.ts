@@ -123,6 +123,9 @@ describe('saved and shared models in real Chromium', () => {
     const foreign = watchForeignRequests(page, app.baseUrl);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Blob downloads and file uploads stay inside the app's content policy.
+    const recordViolations = `window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));`;
+    await page.addInitScript(recordViolations);
     await openLesson1(page);
     await page.locator('select[id$="-model"]').selectOption('mlp');
     await page.getByLabel('Epochs').fill('1');
@@ -150,6 +153,7 @@ describe('saved and shared models in real Chromium', () => {
 
     const fresh = await app.browser.newPage();
     fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.addInitScript(recordViolations);
     await openLesson1(fresh);
     await openSavedModels(fresh);
     // A bad pick first: the weights alone get a message, and the trainer keeps its model.
@@ -163,6 +167,7 @@ describe('saved and shared models in real Chromium', () => {
 
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
+    for (const p of [page, fresh]) expect(await p.evaluate('window.__violations')).toEqual([]);
     await page.close();
     await fresh.close();
   });
