@@ -10,6 +10,8 @@ export interface CodeSetup {
   hyper: Hyperparams;
   /** What the data is, for the comment on `loadData`. */
   dataDescription: string;
+  /** Add how to load the model files the trainer downloads, in Node and in Python/Keras. */
+  downloadedModel?: boolean;
 }
 
 const OPTIMIZER_CODE: Record<OptimizerName, (lr: string) => string> = {
@@ -138,5 +140,35 @@ export async function train(xs, ys) {
   });
   return model;
 }
+${setup.downloadedModel ? downloadedModelCode(inputShape, outputUnits, loss) : ''}`;
+}
+
+/**
+ * How to use the files "Saved models → Download" gives (model.json + model.weights.bin) elsewhere.
+ * The Node lines are a script of their own (the code above also runs in a page, where there is no
+ * file system); tests run them on real downloaded files.
+ */
+function downloadedModelCode(inputShape: number[], outputUnits: number, loss: LossKind): string {
+  const output = loss === 'meanSquaredError' ? `its ${outputUnits} output${outputUnits === 1 ? '' : 's'}` : `the probability of each of the ${outputUnits} classes`;
+  return `
+// ---- The model you downloaded (Saved models → Download: model.json + model.weights.bin) ----
+// In Node, as a script of its own (load-model.mjs, next to the two files):
+//   import * as tf from '@tensorflow/tfjs';
+//   import { readFile } from 'node:fs/promises';
+//   const json = JSON.parse(await readFile('model.json', 'utf8'));
+//   const bytes = await readFile('model.weights.bin');
+//   const model = await tf.loadLayersModel(tf.io.fromMemory({
+//     modelTopology: json.modelTopology,
+//     weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+//     weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+//   }));
+//   model.predict(tf.zeros([1, ${inputShape.join(', ')}])).print(); // ${output}
+// With @tensorflow/tfjs-node installed, tf.loadLayersModel('file://model.json') does the same.
+//
+// In Python, into Keras (pip install tensorflowjs):
+//   tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras model.json model.h5
+// or in a script:
+//   import tensorflowjs as tfjs
+//   model = tfjs.converters.load_keras_model('model.json')
 `;
 }

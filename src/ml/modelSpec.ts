@@ -170,3 +170,9 @@ export function describeModel(spec: ModelSpec, inputShape: number[], outputUnits
   }
   return { layers, totalParams: total, errors };
 }
+
+/** The name of the preset that `spec` is (a loaded model may be one), or null for any other architecture. */
+export function presetOf<K extends string>(presets: Readonly<Record<K, ModelSpec>>, spec: ModelSpec): K | null {
+  const wanted = JSON.stringify(spec);
+  return (Object.keys(presets) as K[]).find((name) => JSON.stringify(presets[name]) === wanted) ?? null;
+}

@@ -45,7 +45,8 @@ export class TrainingClient {
       this.#worker.postMessage({ type, id, ...request }, options.transfer ?? []);
     }).then((reply) => {
       const withRun = reply as { runId?: number };
-      if ((type === 'configure' || type === 'reset') && typeof withRun.runId === 'number') this.#runId = withRun.runId;
+      // configure, reset and loading a model start a new run: events of older runs are stale from here on.
+      if (typeof withRun?.runId === 'number') this.#runId = withRun.runId;
       return reply;
     });
   }

@@ -6,8 +6,11 @@ import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
-import { featureMapsOf, filtersOf } from './inspection';
-import { pixelBaseline, runLadderRung, type LoadedDigits } from './digitLessonCalls';
+import type { LoadedDigits } from './digitLessonCalls';
+import { lessonCallHandlers } from './lessonCalls';
+import type { ModelSpec } from '../ml/modelSpec';
+import { modelFileHandlers } from './modelFiles';
+import type { ModelStorage } from './modelStorage';
 import {
   WorkerError,
   type BackendChoice,
@@ -28,6 +31,8 @@ export interface HandlerEnvironment {
   fetch: typeof fetch;
   /** Drops the WebGL context (fault injection); false where there is none. */
   loseContext?: () => boolean;
+  /** Where saved models are kept (IndexedDB in the worker); without it, saving reports that it is unavailable. */
+  modelStorage?: ModelStorage;
 }
 
 type Handlers = { [K in CallType]: (request: Extract<RequestMessage, { type: K }>) => Promise<Calls[K]['reply']> };
@@ -192,28 +197,6 @@ export class TrainingHandler {
       return session.hiddenActivations(x, count);
     },
 
-    featureMaps: async ({ x }) => featureMapsOf(this.#requireSession(), x),
-
-    filters: async () => filtersOf(this.#requireSession()),
-
-    validationImages: async ({ limit }) => {
-      if (!this.#mnist || !this.#validationIndices) throw new WorkerError('The digits are not loaded.', 'noData');
-      const n = Math.min(limit, this.#validationIndices.length);
-      const size = this.#mnist.rows * this.#mnist.cols;
-      const pixels = new Uint8Array(n * size);
-      const labels = new Uint8Array(n);
-      for (let k = 0; k < n; k++) {
-        const i = this.#validationIndices[k];
-        pixels.set(this.#mnist.pixels.subarray(i * size, (i + 1) * size), k * size);
-        labels[k] = this.#mnist.labels[i];
-      }
-      return { pixels, labels, count: n };
-    },
-
-    pixelBaseline: async () => pixelBaseline(this.#digits()),
-
-    ladderRung: async (request) => runLadderRung(this.#digits(), request),
-
     setHealth: async ({ on }) => {
       const session = this.#requireSession();
       session.health = Boolean(on);
@@ -301,10 +284,31 @@ export class TrainingHandler {
       this.#sessionConfig = null; // nothing left to carry over to another backend
       return { numTensors: tf.memory().numTensors };
     },
+
+    ...lessonCallHandlers({ session: () => this.#requireSession(), digits: () => this.#digits() }),
+
+    // Save, load, download, upload (modelFiles.ts): they read the model in use, and swap in only a checked one.
+    ...modelFileHandlers({
+      storage: () => this.#env.modelStorage,
+      data: () => this.#data,
+      current: () => (this.#session && this.#sessionConfig ? { session: this.#session, spec: this.#sessionConfig.spec, tuning: this.#sessionConfig.tuning } : null),
+      adopt: (spec, hyper, weights, resume) => this.#adoptModel(spec, hyper, weights, resume),
+    }),
   };
 
   #digits(): LoadedDigits {
     return { mnist: this.#mnist, trainIndices: this.#trainIndices, validationIndices: this.#validationIndices, data: this.#data };
+  }
+
+  /** A new session for a saved or uploaded model: its spec and weights (checked by modelFiles), trained on from `resume`. */
+  async #adoptModel(spec: ModelSpec, hyper: Hyperparams, weights: Float32Array[], resume: { step: number; epochsDone: number }) {
+    const old = this.#session;
+    const live = { hyper, stepsPerSecond: old?.stepsPerSecond, health: old?.health ?? false, resume };
+    await this.#disposeSession();
+    this.#sessionConfig = { spec, tuning: this.#sessionConfig?.tuning ?? {} };
+    this.#startSession(live);
+    this.#session!.writeWeights(weights);
+    return { runId: this.#runId, summary: describeModel(spec, this.#data!.inputShape, this.#data!.outputUnits) };
   }
 
   #exampleSize(): number {

@@ -1,5 +1,5 @@
-// Lesson 6's worker calls, answered where the digits live: the nearest-average baseline and one
-// rung of the abstraction ladder. TrainingHandler hands them its loaded data.
+// Worker calls answered where the digits live: validation digits for galleries, and lesson 6's
+// nearest-average baseline and abstraction-ladder rungs. TrainingHandler hands them its loaded data.
 import { averageDigits, nearestAverageAccuracy, PIXEL_DISTANCES, type PixelDistance } from '../ml/pixelSimilarity';
 import { ladderRun, ladderSettings, type LadderRun, type LadderRungName } from '../ml/ladder/ladder';
 import { LADDER_RUNG_CODE } from '../ml/ladder/rungs';
@@ -13,6 +13,21 @@ export interface LoadedDigits {
   trainIndices: Int32Array | null;
   validationIndices: Int32Array | null;
   data: TrainingData | null;
+}
+
+/** The first `limit` validation digits as bytes, with their labels (for galleries and pads). */
+export function validationImages({ mnist, validationIndices }: LoadedDigits, limit: number): Calls['validationImages']['reply'] {
+  if (!mnist || !validationIndices) throw new WorkerError('The digits are not loaded.', 'noData');
+  const n = Math.min(limit, validationIndices.length);
+  const size = mnist.rows * mnist.cols;
+  const pixels = new Uint8Array(n * size);
+  const labels = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = validationIndices[k];
+    pixels.set(mnist.pixels.subarray(i * size, (i + 1) * size), k * size);
+    labels[k] = mnist.labels[i];
+  }
+  return { pixels, labels, count: n };
 }
 
 /** Average digits from the training split; the share of validation digits nearest their own class's average. */

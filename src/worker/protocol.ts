@@ -9,6 +9,7 @@ import type { HiddenActivations } from '../ml/trainingTypes';
 import type { FeatureMaps, Filters } from '../ml/featureMaps';
 import type { PixelDistance } from '../ml/pixelSimilarity';
 import type { LadderRungName, LadderSettings } from '../ml/ladder/ladder';
+import type { TrainedSoFar } from '../ml/modelFormat';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -70,7 +71,26 @@ export interface Calls {
   /** Fault injection for tests and demos: drops the WebGL context the way a GPU reset does. */
   simulateContextLoss: { request: Empty; reply: { lost: boolean } };
   memory: { request: Empty; reply: { numTensors: number; numBytes: number; backend: string } };
+  // Keeping and sharing models (worker/modelFiles.ts). `epoch` is how far the page saw it trained.
+  /** Stores the model in use in the browser (IndexedDB) under `key`. */
+  saveModel: { request: { key: string; epoch: number }; reply: { step: number; params: number; bytes: number } };
+  /** Replaces the model in use with a stored one, once it is checked; trains on with `hyper`. */
+  loadSavedModel: { request: { key: string; hyper: Hyperparams }; reply: AdoptedModel };
+  deleteSavedModel: { request: { key: string }; reply: { removed: boolean } };
+  /** The model in use as TensorFlow.js layers-format files. */
+  exportModel: { request: { epoch: number }; reply: { json: string; weights: Uint8Array } };
+  /** Replaces the model in use with uploaded model.json + weights files, once they are checked. */
+  importModel: { request: { files: File[]; hyper: Hyperparams }; reply: AdoptedModel };
   dispose: { request: Empty; reply: { numTensors: number } };
+}
+
+/** A stored or uploaded model, now the trainer's: its new run, spec, and its accuracy as loaded. */
+export interface AdoptedModel {
+  runId: number;
+  summary: ModelSummary;
+  spec: ModelSpec;
+  evaluation: Evaluation;
+  trained: TrainedSoFar | null;
 }
 
 /** A request with no payload beyond its type and id. */
@@ -82,7 +102,7 @@ export type RequestMessage = {
   [K in CallType]: { type: K; id: number } & Calls[K]['request'];
 }[CallType];
 
-export type ErrorCode = 'badRequest' | 'noData' | 'noSession' | 'backend' | 'data' | 'internal';
+export type ErrorCode = 'badRequest' | 'noData' | 'noSession' | 'backend' | 'data' | 'internal' | 'storage' | 'badFile';
 
 export type SessionEvent =
   | { kind: 'state'; state: SessionState }

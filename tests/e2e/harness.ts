@@ -108,3 +108,25 @@ export async function shownLineLoss(page: Page): Promise<number> {
   const match = /Mean squared error: ([\d.e+-]+)/.exec(text);
   return match ? Number(match[1]) : NaN;
 }
+
+/** Traces a 28×28 digit on the pad with mouse strokes: one stroke per run of ink in each row. */
+export async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
+  const pad = page.getByTestId('digit-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  const cell = box.width / 28;
+  for (let row = 0; row < 28; row++) {
+    let col = 0;
+    while (col < 28) {
+      while (col < 28 && digit[row * 28 + col] < 128) col++;
+      if (col >= 28) break;
+      const start = col;
+      while (col < 28 && digit[row * 28 + col] >= 128) col++;
+      const y = box.y + (row + 0.5) * cell;
+      await page.mouse.move(box.x + (start + 0.5) * cell, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + (col - 0.5) * cell + 0.5, y, { steps: 3 });
+      await page.mouse.up();
+    }
+  }
+}

@@ -1,10 +1,10 @@
 import { TrainingClient } from '../../worker/TrainingClient';
-import type { BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
+import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { SessionState, TrainingData } from '../../ml/trainingTypes';
 import type { FeatureMaps, Filters } from '../../ml/featureMaps';
-import { TrainingProgress } from './TrainingProgress.svelte';
+import { TrainingProgress, type SavedCurves } from './TrainingProgress.svelte';
 
 export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
 
@@ -267,6 +267,38 @@ export class TrainerState {
     await this.#call('setWeights', { values });
   }
 
+  // ---- keeping and sharing the model (the worker's modelFiles.ts) -----------------------------
+
+  /** Stores the model in use in the browser under `key`. */
+  saveModel(key: string): Promise<Calls['saveModel']['reply']> {
+    return this.#call('saveModel', { key, epoch: this.progress.epoch });
+  }
+
+  /** Swaps in a stored model (checked by the worker) and trains on from it with `hyper`; its saved curves lead the chart. */
+  async loadSavedModel(key: string, hyper: Hyperparams, saved: SavedCurves, name: string): Promise<AdoptedModel> {
+    await this.pause();
+    const reply = await this.#call('loadSavedModel', { key, hyper });
+    this.#adopt(reply, hyper, saved, name);
+    return reply;
+  }
+
+  async deleteSavedModel(key: string): Promise<void> {
+    await this.#call('deleteSavedModel', { key });
+  }
+
+  /** The model in use as TensorFlow.js layers-format files: model.json's text and the weights' bytes. */
+  exportModel(): Promise<Calls['exportModel']['reply']> {
+    return this.#call('exportModel', { epoch: this.progress.epoch });
+  }
+
+  /** Swaps in an uploaded model (model.json + weights), once the worker has checked it; nothing changes when it fails. */
+  async importModel(files: File[], hyper: Hyperparams, name: string): Promise<AdoptedModel> {
+    await this.pause();
+    const reply = await this.#call('importModel', { files, hyper });
+    this.#adopt(reply, hyper, { batchLosses: [], evaluations: [] }, name);
+    return reply;
+  }
+
   // ---- the health view ------------------------------------------------------------------------
 
   async setHealth(on: boolean): Promise<void> {
@@ -294,6 +326,16 @@ export class TrainerState {
     this.#summary = reply.summary;
     this.#newRun(reply.runId);
     this.#hyper = hyper;
+  }
+
+  #adopt(reply: AdoptedModel, hyper: Hyperparams, saved: SavedCurves, name: string): void {
+    this.#spec = reply.spec;
+    this.#summary = reply.summary;
+    this.progress.startRun(reply.runId, this.#hyper, name); // the run so far goes to the history under its old settings
+    this.#hyper = hyper;
+    this.progress.continueFrom(saved, reply.evaluation, `loaded ${name}`);
+    this.#message = null;
+    this.#status = 'ready';
   }
 
   async #act(action: () => Promise<unknown>): Promise<void> {

@@ -3,6 +3,12 @@ import type { Hyperparams } from '../../ml/hyperparams';
 import type { DivergenceReport, Evaluation, StepProgress } from '../../ml/trainingTypes';
 import { changeLabel, compact, lossPoints, type LossPoint, type Marker } from './trainingHistory';
 
+/** What a saved model keeps of its run, to draw it again when loaded. */
+export interface SavedCurves {
+  batchLosses: LossPoint[];
+  evaluations: Evaluation[];
+}
+
 export interface PastRun {
   id: number;
   label: string;
@@ -136,6 +142,19 @@ export class TrainingProgress {
     this.#learningRates = [];
     this.#gradientNorm = null;
     this.#deadRelu = [];
+  }
+
+  /**
+   * The new run goes on from a saved model: its curves lead the chart up to a marker where it was
+   * loaded, then comes the loaded model's own evaluation; step and epoch count on from there.
+   */
+  continueFrom(saved: SavedCurves, loaded: Evaluation, marker: string): void {
+    this.#batchLosses = saved.batchLosses;
+    this.#evaluations = [...saved.evaluations, loaded];
+    this.#markers = [{ step: loaded.step, epoch: loaded.epoch, label: marker }];
+    this.#step = loaded.step;
+    this.#epoch = loaded.epoch;
+    this.#weightsVersion++;
   }
 
   dropPending(): void {
