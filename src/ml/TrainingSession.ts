@@ -2,11 +2,11 @@ import { tf, tfl } from './tf';
 import { buildModel, setDropoutRate } from './models';
 import type { Hyperparams } from './hyperparams';
 import { createOptimizer, disposeOptimizer, setOptimizerLearningRate } from './optimizers';
-import { yieldToEventLoop } from './yieldToEventLoop';
+import { sleep, yieldToEventLoop } from './yieldToEventLoop';
 import { EpochOrder, gatherBatch, validateData } from './examples';
 import { outputToPrediction } from './losses';
 import { trainStep } from './trainStep';
-import { DivergenceGuard } from './divergence';
+import { DivergenceGuard, classCount } from './divergence';
 import { EvaluationSchedule, evaluateModel } from './evaluation';
 import { deadReluFractions, hiddenActivations } from './probes';
 import { readWeights, writeWeights } from './modelWeights';
@@ -346,7 +346,7 @@ export class TrainingSession {
   #recoverFromDivergence(reason: DivergenceReason, loss: number, at: number): void {
     this.#generation++;
     const learningRate = this.#appliedLearningRate;
-    let restoredStep = this.#guard.restore(this.#model);
+    let restoredStep = this.#guard.restore(this.#model, reason);
     if (restoredStep === null) {
       // Diverged before any good state was seen: start again from the initial weights.
       restoredStep = 0;
@@ -380,6 +380,10 @@ export class TrainingSession {
       this.#recoverFromDivergence('nonFinite', Infinity, this.#step);
       return false;
     }
+    if (this.#guard.watch(evaluation, this.#model, this.#step, classCount(this.data))) {
+      this.#recoverFromDivergence('collapse', evaluation.valLoss ?? NaN, this.#step);
+      return false;
+    }
     if (generation === this.#generation || this.#state !== 'running') this.#callbacks.onEvaluate?.(evaluation);
     return true;
   }
@@ -393,8 +397,4 @@ export class TrainingSession {
   #assertAlive(): void {
     if (this.#state === 'disposed') throw new Error('This training session has been disposed.');
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

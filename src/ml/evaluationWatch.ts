@@ -8,6 +8,8 @@ export type Verdict = { kind: 'collapse'; chance: number; untrainedLoss: number;
 export interface WatchedEvaluation {
   valLoss?: number;
   valAccuracy?: number;
+  /** How far training has got (a run that never learnt is judged only after a full epoch). */
+  epoch?: number;
 }
 
 /** Evaluations at chance in a row before a collapse is called. */
@@ -54,9 +56,9 @@ export class EvaluationWatch {
     if (this.#atChance.length < COLLAPSE_RUN) return null;
     // A slow but healthy run also starts at chance: it is only a collapse if the model had done
     // clearly better, or if the loss is not coming down at all.
-    const first = this.#atChance[0].valLoss!;
+    const first = this.#atChance[0];
     const hadDoneBetter = this.#best >= chance + 0.2;
-    const stuck = e.valLoss >= first * 0.99;
+    const stuck = e.valLoss >= first.valLoss! * 0.99 && (e.epoch ?? 0) - (first.epoch ?? 0) >= 1;
     if (!hadDoneBetter && !stuck) return null;
     return { kind: 'collapse', chance, untrainedLoss: untrained, accuracy: e.valAccuracy, loss: e.valLoss };
   }

@@ -59,9 +59,11 @@ export interface Evaluation {
   /** Predicted class of every validation example (classification only). */
   predictions?: Uint8Array;
   endOfEpoch: boolean;
+  /** A warning about the run that does not stop it (the held-out loss jumping around). */
+  notice?: string;
 }
 
-export type DivergenceReason = 'nonFinite' | 'runaway';
+export type DivergenceReason = 'nonFinite' | 'runaway' | 'collapse';
 
 export interface DivergenceReport {
   step: number;

@@ -3,9 +3,9 @@ import { EvaluationWatch, type Verdict } from '../../src/ml/evaluationWatch';
 
 const LN10 = Math.log(10);
 /** Runs a trace of (accuracy, loss) evaluations through a watch; returns every verdict. */
-function run(classes: number | null, trace: [number | undefined, number][]): Verdict[] {
+function run(classes: number | null, trace: [number | undefined, number][], epochsPerEvaluation = 0.5): Verdict[] {
   const watch = new EvaluationWatch(classes);
-  return trace.map(([valAccuracy, valLoss]) => watch.observe({ valAccuracy, valLoss }));
+  return trace.map(([valAccuracy, valLoss], i) => watch.observe({ valAccuracy, valLoss, epoch: (i + 1) * epochsPerEvaluation }));
 }
 
 describe('the evaluation watch', () => {
@@ -16,9 +16,16 @@ describe('the evaluation watch', () => {
     expect((verdicts[4] as { untrainedLoss: number }).untrainedLoss).toBeCloseTo(LN10, 6);
   });
 
-  it('calls a collapse when a run sits at chance with a loss that does not come down (SGD at 10)', () => {
-    const verdicts = run(10, [[0.098, 2.304], [0.1, 2.303], [0.102, 2.304]]);
-    expect(verdicts.at(-1)).toMatchObject({ kind: 'collapse' });
+  it('calls a collapse when a run sits at chance with a loss that does not come down for an epoch (SGD at 10)', () => {
+    const stuck: [number, number][] = [[0.098, 2.304], [0.1, 2.303], [0.102, 2.304], [0.099, 2.305]];
+    expect(run(10, stuck, 0.25).slice(0, 3)).toEqual([null, null, null]); // not yet an epoch
+    expect(run(10, stuck, 0.25)[3]).toBeNull(); // 0.75 epoch from the first at chance: still not
+    expect(run(10, [...stuck, [0.1, 2.306]], 0.25).at(-1)).toMatchObject({ kind: 'collapse' });
+  });
+
+  it('does not call a collapse in the first moments of a slowly starting run evaluated many times a second', () => {
+    const start: [number, number][] = Array.from({ length: 40 }, () => [0.5, Math.log(2)]);
+    expect(run(2, start, 0.01).every((v) => v === null)).toBe(true);
   });
 
   it('leaves a slow but healthy run alone, even while it is still near chance', () => {

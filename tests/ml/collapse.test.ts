@@ -1,0 +1,77 @@
+// The guard's collapse path on a real run: SGD at learning rate 10 on digits (issue 11: it ran its
+// epochs at chance with nothing said). The run pauses, says why in the learner's words, and puts
+// back the best weights it had.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../src/ml/tf';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import type { DivergenceReport, Evaluation, TrainingData } from '../../src/ml/trainingTypes';
+import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
+import { MNIST_PRESETS } from '../../src/ml/modelSpec';
+import { defaults } from '../../src/ml/schema';
+import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
+import { loadAssetFromDisk, useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+async function digits(trainCount: number, valCount = 200): Promise<TrainingData> {
+  const data = await loadAssetFromDisk();
+  const split = stratifiedSplit(data.labels, 2000, 3);
+  return {
+    inputShape: [28, 28, 1],
+    outputUnits: 10,
+    loss: 'softmaxCrossEntropy',
+    train: { ...gatherDigits(data, split.train.subarray(0, trainCount)), count: trainCount },
+    validation: { ...gatherDigits(data, split.validation.subarray(0, valCount)), count: valCount },
+  };
+}
+
+const hyper = (o: Partial<Hyperparams>): Hyperparams => ({ ...defaults(TRAINING_SCHEMA), epochs: 3, batchSize: 32, ...o });
+
+describe('a collapsed run', () => {
+  it('pauses with the collapse explained and restores the best weights it had', async () => {
+    const data = await digits(640);
+    const before = tf.memory().numTensors;
+    const evaluations: Evaluation[] = [];
+    const reports: DivergenceReport[] = [];
+    // A sane start, then the learning rate goes to 10 once the model has learnt something.
+    const session = new TrainingSession({
+      spec: MNIST_PRESETS.mlp,
+      data,
+      hyper: hyper({ optimizer: 'sgd', learningRate: 0.1 }),
+      evaluationsPerEpoch: 4,
+      callbacks: { onEvaluate: (e) => evaluations.push(e), onDiverged: (r) => reports.push(r) },
+    });
+    while (evaluations.length < 4) await session.trainOneStep();
+    const learnt = Math.max(...evaluations.map((e) => e.valAccuracy!));
+    expect(learnt).toBeGreaterThan(0.5);
+    session.setHyperparams({ learningRate: 10 });
+    await session.train();
+    expect(session.state).toBe('diverged');
+    expect(reports).toHaveLength(1);
+    expect(reports[0].reason).toBe('collapse');
+    expect(reports[0].message).toMatch(/Training collapsed: validation accuracy fell to [\d.]+ %, no better than guessing \(10\.0 %\)/);
+    expect(reports[0].message).toMatch(/Try a learning rate 10 to 100× smaller, or switch to Adam/);
+    // The restored weights score what the best evaluation scored.
+    const restored = evaluations.find((e) => e.step === reports[0].restoredStep)!;
+    expect(restored.valAccuracy).toBe(Math.max(...evaluations.map((e) => e.valAccuracy!)));
+    const predictions = await session.predict(data.validation.x, data.validation.count);
+    let right = 0;
+    for (let i = 0; i < data.validation.count; i++) {
+      const row = predictions.subarray(i * 10, i * 10 + 10);
+      if (row.indexOf(Math.max(...row)) === data.validation.y[i]) right++;
+    }
+    expect(right / data.validation.count).toBeCloseTo(restored.valAccuracy!, 2);
+    await session.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('does not stop a slow but healthy run', async () => {
+    const data = await digits(320);
+    const reports: DivergenceReport[] = [];
+    const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ optimizer: 'sgd', learningRate: 0.002, epochs: 3 }), evaluationsPerEpoch: 4, callbacks: { onDiverged: (r) => reports.push(r) } });
+    await session.train();
+    expect(session.state).toBe('done');
+    expect(reports).toEqual([]);
+    await session.dispose();
+  });
+});
