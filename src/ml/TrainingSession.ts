@@ -68,8 +68,8 @@ export class TrainingSession {
     this.#optimizer = this.#buildOptimizer();
     this.#order = new EpochOrder(this.data.train.count, this.#seed);
     if (options.resume) {
-      this.#step = options.resume.step;
-      this.#epochsDone = options.resume.epochsDone;
+      ({ step: this.#step, epochsDone: this.#epochsDone } = options.resume);
+      this.#order.seek(options.resume.epochProgress ?? 0); // mid-epoch (another backend): the epoch count goes on, not back
       this.#targetEpochs = this.#epochsDone;
     }
   }
@@ -77,6 +77,7 @@ export class TrainingSession {
   get state(): SessionState { return this.#state; }
   get step(): number { return this.#step; }
   get epochsDone(): number { return this.#epochsDone; }
+  get epochProgress(): number { return this.#order.progress; }
   /** The latest checked settings (a copy), changes queued while running included: what the next step uses. */
   get hyperparams(): Hyperparams {
     return this.#settings.requested;
@@ -88,9 +89,7 @@ export class TrainingSession {
   set stepsPerSecond(rate: number) {
     this.#settings.stepsPerSecond = rate;
   }
-  get stepsPerSecond(): number {
-    return this.#settings.stepsPerSecond;
-  }
+  get stepsPerSecond(): number { return this.#settings.stepsPerSecond; }
   /** The health view: gradient norm with every report, dead ReLUs about once a second. */
   set health(on: boolean) {
     this.#health = on;

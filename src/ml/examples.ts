@@ -70,6 +70,11 @@ export class EpochOrder {
     return this.#order.subarray(start, this.#cursor);
   }
 
+  /** Goes to `progress` (0…1) of this epoch, as a session carried over from another backend does. */
+  seek(progress: number): void {
+    this.#cursor = Math.min(this.#order.length, Math.max(0, Math.round(progress * this.#order.length)));
+  }
+
   /** Starts the next epoch in a fresh random order. */
   reshuffle(): void {
     for (let i = 0; i < this.#order.length; i++) this.#order[i] = i;

@@ -130,5 +130,5 @@ export interface SessionOptions {
    */
   evaluationIntervalMs?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
-  resume?: { step: number; epochsDone: number };
+  resume?: { step: number; epochsDone: number; epochProgress?: number };
 }

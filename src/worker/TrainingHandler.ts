@@ -257,7 +257,7 @@ export class TrainingHandler {
         weights = this.#checkpoint;
       }
       // Read after the pause: the new session carries on with the old one's settings and count.
-      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone } } : null;
+      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone, epochProgress: old.epochProgress } } : null;
       await this.#disposeSession();
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
@@ -315,7 +315,7 @@ export class TrainingHandler {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
   }
 
-  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number } }): void {
+  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number } }): void {
     const config = this.#sessionConfig!;
     const runId = ++this.#runId;
     this.#checkpoint = null;

@@ -54,13 +54,14 @@ describe('a collapsed run', () => {
     // The restored weights score what the best evaluation scored.
     const restored = evaluations.find((e) => e.step === reports[0].restoredStep)!;
     expect(restored.valAccuracy).toBe(Math.max(...evaluations.map((e) => e.valAccuracy!)));
-    const predictions = await session.predict(data.validation.x, data.validation.count);
+    const validation = data.validation!;
+    const predictions = await session.predict(validation.x, validation.count);
     let right = 0;
-    for (let i = 0; i < data.validation.count; i++) {
+    for (let i = 0; i < validation.count; i++) {
       const row = predictions.subarray(i * 10, i * 10 + 10);
-      if (row.indexOf(Math.max(...row)) === data.validation.y[i]) right++;
+      if (row.indexOf(Math.max(...row)) === validation.y[i]) right++;
     }
-    expect(right / data.validation.count).toBeCloseTo(restored.valAccuracy!, 2);
+    expect(right / validation.count).toBeCloseTo(restored.valAccuracy!, 2);
     await session.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
