@@ -6,6 +6,7 @@ import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
+import { validationProbabilities } from './validationProbabilities';
 import {
   WorkerError,
   type BackendChoice,
@@ -201,6 +202,8 @@ export class TrainingHandler {
       }
       return { pixels, labels, count: n };
     },
+
+    validationProbabilities: async () => validationProbabilities(this.#requireSession(), this.#data),
 
     setHealth: async ({ on }) => {
       const session = this.#requireSession();

@@ -50,6 +50,8 @@ export interface Calls {
   /** The last hidden layer's outputs and the output layer's weights (null without a hidden layer). */
   hiddenActivations: { request: { x: Float32Array; count: number }; reply: HiddenActivations | null };
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
+  /** The model's class probabilities for every validation example (count × classes, row-major), in validationImages' order, with the labels. */
+  validationProbabilities: { request: Empty; reply: { probabilities: Float32Array; labels: Uint8Array; count: number; classes: number } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
   weights: { request: Empty; reply: { values: Float32Array[] } };

@@ -237,6 +237,11 @@ export class TrainerState {
     return this.#call('validationImages', { limit });
   }
 
+  /** The model's probabilities for every validation example, with the labels (error analysis). */
+  validationProbabilities(): Promise<Calls['validationProbabilities']['reply']> {
+    return this.#call('validationProbabilities', {});
+  }
+
   async readWeights(): Promise<Float32Array[]> {
     return (await this.#call('weights', {})).values;
   }
