@@ -28,6 +28,7 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'curve-fitter': { wide: 1119, narrow: 1157 },
   'classifier-playground': { wide: 929, narrow: 1415 },
   'error-analysis': { wide: 1000, narrow: 1500 },
+  'own-classifier': { wide: 1000, narrow: 1500 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));

@@ -10,4 +10,5 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['curve-fitter', () => import('./toy/CurveFitter.svelte')],
   ['classifier-playground', () => import('./toy/ClassifierPlayground.svelte')],
   ['error-analysis', () => import('./digits/ErrorAnalysis.svelte')],
+  ['own-classifier', () => import('./own/OwnClassifier.svelte')],
 ]);

@@ -34,7 +34,7 @@ async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
 }
 
 /** The listed top losses: each item's label, prediction and shown loss. */
-async function listed(page: Page): Promise<{ label: string; predicted: string; loss: number }[]> {
+async function listed(page: Page): Promise<{ label: string; predicted: string; loss: number; text: string }[]> {
   return page.getByTestId('top-loss').evaluateAll((items) =>
     items.map((li) => ({
       label: li.getAttribute('data-label') ?? '',
