@@ -46,6 +46,9 @@ describe('the lessons in lessons/', () => {
         when: { dataset: 'sine', hiddenLayers: { min: 1 }, hiddenUnits: { max: 8 }, valLoss: { below: 0.02 } },
       },
       'separate-spiral': { widget: 'classifier-playground', when: { dataset: 'spiral', valLoss: { below: 0.1 } } },
+      'open-a-mistake': { widget: 'error-analysis', when: { mistakeOpened: true } },
+      'your-handwriting': { widget: 'error-analysis', when: { ownCount: { min: 10 }, ownAccuracy: { min: 0.8 } } },
+      'three-classes': { widget: 'own-classifier', when: { classes: { min: 3 }, heldOutAccuracy: { min: 0.9 } } },
     });
   });
 

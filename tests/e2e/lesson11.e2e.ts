@@ -58,7 +58,10 @@ describe('lesson 11 in real Chromium', () => {
       await widget.getByLabel(`Class ${i + 1}`, { exact: true }).fill(NAMES[shape]);
       await widget.getByLabel(`Class ${i + 1}`, { exact: true }).press('Tab');
     }
-    await expect.poll(() => widget.getByRole('button', { name: /^Add drawing to/ }).allTextContents()).toEqual(shapes.map((s) => `Add drawing to “${NAMES[s]}”`));
+    await expect.poll(() => widget.getByRole('button', { name: /^Add drawing to/ }).evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')))).toEqual(shapes.map((s) => `Add drawing to “${NAMES[s]}”`));
+    // Adding with nothing drawn explains itself and adds nothing.
+    await widget.getByRole('button', { name: 'Add drawing to “O”' }).click();
+    await expect.poll(() => page.getByTestId('add-message').textContent()).toMatch(/Draw on the pad first/);
 
     // Too few drawings: Train explains, and nothing is lost.
     for (let k = 0; k < 3; k++) {
