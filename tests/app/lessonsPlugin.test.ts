@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLessons, lessonsPlugin, readLessonFiles, sanitizeHtml } from '../../scripts/lessonsPlugin';
 import type { LessonSegment } from '../../src/app/lessonLibrary';
+import { widgetNames } from '../../src/app/widgetNames';
 
 const frontmatter = (extra = '') => `---\ntitle: Hostile\norder: 1\nsummary: Tries every trick.\n${extra}---\n`;
 
@@ -92,8 +93,8 @@ describe('compileLessons', () => {
     expect(lessons[0].segments).toEqual([
       {
         kind: 'error',
-        message:
-          'Unknown widget "nope". Known widgets: classifier-playground, curve-fitter, line-fitter, mnist-trainer.',
+        // Every registered widget, sorted (each new lesson adds its own).
+        message: `Unknown widget "nope". Known widgets: ${[...widgetNames].sort().join(', ')}.`,
         source: 'name: nope',
       },
     ]);
