@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { startApp, type App, type Page } from '../tests/e2e/harness';
 import { lessonTimeToAccuracy } from './lessonRun';
-import { benchLesson6, measureCurveFitter, measureFeatureMapLatency, measurePlayground } from './widgetBench';
+import { benchLesson6, measureCurveFitter, measureFeatureMapLatency, measureOwnClassifier, measurePlayground } from './widgetBench';
 import { describeLatency } from './featureMaps';
 
 // The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     console.log(`lesson 5 playground: ${Math.round(playground.stepsPerSecond)} steps/s, page ${playground.fps.toFixed(0)} fps while the heat map updates (target ≥ 50), longest frame gap ${playground.maxFrameGapMs.toFixed(0)} ms`);
     const featureMaps = await measureFeatureMapLatency(app);
     console.log(describeLatency(featureMaps));
-    results.widgets = { curveFitter: curve, playground, featureMaps, ...(await benchLesson6(app)) };
+    const ownClassifier = await measureOwnClassifier(app);
+    console.log(`lesson 11 own classifier: ${Math.round(ownClassifier.stepsPerSecond)} steps/s (${Math.round(ownClassifier.examplesPerSecond)} drawings/s) training on ${ownClassifier.drawings} drawings, ${ownClassifier.steps} steps in ${ownClassifier.seconds.toFixed(1)} s`);
+    results.widgets = { curveFitter: curve, playground, featureMaps, ownClassifier, ...(await benchLesson6(app)) };
 
     const lesson = await lessonTimeToAccuracy(app, 0.97);
     console.log(`lesson 1 defaults: 97 % validation accuracy after ${lesson.secondsTo97?.toFixed(1) ?? 'never (within the run)'} s of training (best ${(lesson.best * 100).toFixed(1)} %), backend ${lesson.backend}`);

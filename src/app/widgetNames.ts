@@ -31,6 +31,9 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'cnn-inspector': { wide: 1087, narrow: 1585 },
   'digit-baseline': { wide: 698, narrow: 1078 },
   'abstraction-ladder': { wide: 1701, narrow: 2130 },
+  'error-analysis': { wide: 939, narrow: 1379 },
+  // Measured with no saved drawings (a first visit); saved ones add rows of thumbnails.
+  'own-classifier': { wide: 1200, narrow: 1786 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));

@@ -13,4 +13,6 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['cnn-inspector', () => import('./cnn/CnnInspector.svelte')],
   ['digit-baseline', () => import('./digits/DigitBaseline.svelte')],
   ['abstraction-ladder', () => import('./ladder/AbstractionLadder.svelte')],
+  ['error-analysis', () => import('./digits/ErrorAnalysis.svelte')],
+  ['own-classifier', () => import('./own/OwnClassifier.svelte')],
 ]);

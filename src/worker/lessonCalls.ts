@@ -3,6 +3,7 @@
 import type { TrainingSession } from '../ml/TrainingSession';
 import { featureMapsOf, filtersOf } from './inspection';
 import { pixelBaseline, runLadderRung, validationImages, type LoadedDigits } from './digitLessonCalls';
+import { validationProbabilities } from './validationProbabilities';
 import type { Calls } from './protocol';
 
 export interface LessonCallAccess {
@@ -14,7 +15,7 @@ export interface LessonCallAccess {
 
 type Handler<K extends keyof Calls> = (request: Calls[K]['request']) => Promise<Calls[K]['reply']>;
 
-export function lessonCallHandlers(access: LessonCallAccess): { [K in 'validationImages' | 'featureMaps' | 'filters' | 'pixelBaseline' | 'ladderRung']: Handler<K> } {
+export function lessonCallHandlers(access: LessonCallAccess): { [K in 'validationImages' | 'featureMaps' | 'filters' | 'pixelBaseline' | 'ladderRung' | 'validationProbabilities']: Handler<K> } {
   return {
     validationImages: async ({ limit }) => validationImages(access.digits(), limit),
     // Lesson 6: the pixel-similarity baseline and the abstraction ladder.
@@ -23,5 +24,7 @@ export function lessonCallHandlers(access: LessonCallAccess): { [K in 'validatio
     // Lesson 7: what the CNN's layers see.
     featureMaps: async ({ x }) => featureMapsOf(access.session(), x),
     filters: async () => filtersOf(access.session()),
+    // Lesson 10: the model's probabilities for every validation digit (error analysis).
+    validationProbabilities: async () => validationProbabilities(access.session(), access.digits().data),
   };
 }

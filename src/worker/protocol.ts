@@ -62,6 +62,8 @@ export interface Calls {
   pixelBaseline: { request: Empty; reply: { averages: Float32Array; counts: Int32Array; accuracy: Record<PixelDistance, number>; trainCount: number; validationCount: number } };
   /** Lesson 6: the linear model trained by one rung of the abstraction ladder; each batch's loss. */
   ladderRung: { request: { rung: LadderRungName; settings: Partial<LadderSettings> }; reply: { losses: number[]; ms: number; settings: LadderSettings } };
+  /** The model's class probabilities for every validation example (count × classes, row-major), in validationImages' order, with the labels. */
+  validationProbabilities: { request: Empty; reply: { probabilities: Float32Array; labels: Uint8Array; count: number; classes: number } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
   weights: { request: Empty; reply: { values: Float32Array[] } };

@@ -54,6 +54,9 @@ describe('the lessons in lessons/', () => {
       'linear-beats-baseline': { widget: 'digit-baseline', when: { linearGainPoints: { min: 8 } } },
       'mlp-beats-baseline': { widget: 'digit-baseline', when: { mlpGainPoints: { min: 12 } } },
       'ladder-agrees': { widget: 'abstraction-ladder', when: { rungsAgree: true, seed: { min: 2 } } },
+      'open-a-mistake': { widget: 'error-analysis', when: { mistakeOpened: true } },
+      'your-handwriting': { widget: 'error-analysis', when: { ownCount: { min: 10 }, ownAccuracy: { min: 0.8 } } },
+      'three-classes': { widget: 'own-classifier', when: { classes: { min: 3 }, heldOutAccuracy: { min: 0.9 } } },
     });
   });
 

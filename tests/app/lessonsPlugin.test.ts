@@ -1,9 +1,9 @@
 // The build-time lesson compiler: real sanitising (DOMPurify on jsdom) and the module it generates.
-import { widgetNames } from '../../src/app/widgetNames';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLessons, lessonsPlugin, readLessonFiles, sanitizeHtml } from '../../scripts/lessonsPlugin';
 import type { LessonSegment } from '../../src/app/lessonLibrary';
+import { widgetNames } from '../../src/app/widgetNames';
 
 const frontmatter = (extra = '') => `---\ntitle: Hostile\norder: 1\nsummary: Tries every trick.\n${extra}---\n`;
 
@@ -93,8 +93,8 @@ describe('compileLessons', () => {
     expect(lessons[0].segments).toEqual([
       {
         kind: 'error',
-        message:
-          `Unknown widget "nope". Known widgets: ${[...widgetNames].sort().join(', ')}.`,
+        // Every registered widget, sorted (each new lesson adds its own).
+        message: `Unknown widget "nope". Known widgets: ${[...widgetNames].sort().join(', ')}.`,
         source: 'name: nope',
       },
     ]);

@@ -64,7 +64,7 @@ export class DigitBaselineState {
     await this.trainer.start('auto', { kind: 'mnist', url: dataUrl }, MNIST_PRESETS[this.#model], this.lessonHyper, { evaluationsPerEpoch: 4 });
     if (this.trainer.status !== 'ready') return;
     try {
-      this.#baseline = await this.trainer.pixelBaseline();
+      this.#baseline = await this.trainer.ask.pixelBaseline();
       this.#exercises.update(this.figures);
     } catch (error) {
       this.trainer.reportError(error);

@@ -85,7 +85,7 @@ export class LadderState {
     this.#running = rung;
     const settings = this.#settings;
     try {
-      const reply = await this.trainer.runLadderRung(rung, settings);
+      const reply = await this.trainer.ask.runLadderRung(rung, settings);
       if (settings !== this.#settings) return; // changed meanwhile: the answer belongs to old settings
       this.#results = { ...this.#results, [rung]: { losses: reply.losses, ms: reply.ms } };
       this.#error = null;

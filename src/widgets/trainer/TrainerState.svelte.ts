@@ -3,7 +3,7 @@ import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, Ses
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { SessionState, TrainingData } from '../../ml/trainingTypes';
-import type { FeatureMaps, Filters } from '../../ml/featureMaps';
+import { LessonQueries } from './LessonQueries';
 import { TrainingProgress, type SavedCurves } from './TrainingProgress.svelte';
 
 export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
@@ -34,6 +34,11 @@ export class TrainerState {
   #lrFinderProgress = $state<number | null>(null);
   /** What the worker reported about this run and the runs before it. */
   readonly progress: TrainingProgress;
+  /** Questions only some lessons' widgets ask (feature maps, the digits, the baseline…). */
+  readonly ask = new LessonQueries(
+    (type, request, transfer) => (this.#client ? this.#client.call(type, request, { transfer, timeoutMs: CALL_TIMEOUT_MS }) : Promise.reject(new Error('The trainer has not started.'))),
+    () => this.#client !== null && !this.busy && this.#status !== 'error',
+  );
 
   #client: TrainingClient | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -231,32 +236,6 @@ export class TrainerState {
   /** The last hidden layer's outputs for `count` inputs, with the output layer's weights. */
   hiddenActivations(x: Float32Array, count: number): Promise<Calls['hiddenActivations']['reply']> {
     return this.#call('hiddenActivations', { x, count });
-  }
-
-  /** Each conv and pooling layer's output for one input, with the probabilities (null while there is no model to ask). */
-  async featureMaps(x: Float32Array): Promise<FeatureMaps | null> {
-    if (!this.#client || this.busy || this.#status === 'error') return null;
-    return this.#client.call('featureMaps', { x }, { transfer: [x.buffer as ArrayBuffer], timeoutMs: 30_000 });
-  }
-
-  /** The first conv layer's kernels (null for a model without one). */
-  filters(): Promise<Filters | null> {
-    return this.#call('filters', {});
-  }
-
-  /** Up to `limit` validation digits as bytes, with their labels, for galleries. */
-  validationImages(limit: number): Promise<Calls['validationImages']['reply']> {
-    return this.#call('validationImages', { limit });
-  }
-
-  /** Lesson 6's baseline: each digit's average image and the nearest-average validation accuracy. */
-  pixelBaseline(): Promise<Calls['pixelBaseline']['reply']> {
-    return this.#call('pixelBaseline', {});
-  }
-
-  /** Lesson 6's ladder: trains the linear model with one rung (raw tensors, minimize, fit); its losses. */
-  runLadderRung(rung: Calls['ladderRung']['request']['rung'], settings: Calls['ladderRung']['request']['settings']): Promise<Calls['ladderRung']['reply']> {
-    return this.#call('ladderRung', { rung, settings });
   }
 
   async readWeights(): Promise<Float32Array[]> {

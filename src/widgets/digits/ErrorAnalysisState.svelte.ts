@@ -1,0 +1,88 @@
+import { TrainerState } from '../trainer/TrainerState.svelte';
+import { throttleLatest, type ThrottledTask } from '../trainer/throttleLatest';
+import { confusionMatrix, perClassAccuracy, predictedClasses, type ClassAccuracy, type ClassProbabilities } from '../../ml/errorAnalysis';
+import type { Hyperparams } from '../../ml/hyperparams';
+import type { ModelSpec } from '../../ml/modelSpec';
+import type { BackendChoice } from '../../worker/protocol';
+import type { TrainingClient } from '../../worker/TrainingClient';
+
+/** Where the model stands on the validation set, at one moment of training. */
+export interface Analysis {
+  set: ClassProbabilities;
+  predicted: Uint8Array;
+  matrix: number[][];
+  classes: ClassAccuracy[];
+  accuracy: number;
+  /** The training step the model had reached. */
+  step: number;
+}
+
+/** At most one analysis a second while training: each one asks the model about 2,000 digits. */
+const REFRESH_MS = 1000;
+
+/**
+ * Lesson 10's trainer: the digit classifier, plus the validation set's probabilities re-read
+ * after every evaluation, from which the confusion matrix, per-class accuracy and top losses
+ * are computed in the page (errorAnalysis.ts).
+ */
+export class ErrorAnalysisState {
+  readonly trainer: TrainerState;
+  #analysis = $state.raw<Analysis | null>(null);
+  #images = $state.raw<Uint8Array | null>(null);
+  #refresh: ThrottledTask;
+  #unsubscribe: () => void;
+
+  constructor(options: { createClient?: () => TrainingClient } = {}) {
+    this.trainer = new TrainerState({ createClient: options.createClient, runLabel: () => 'Small CNN' });
+    this.#refresh = throttleLatest(() => this.#analyse(), REFRESH_MS);
+    this.#unsubscribe = this.trainer.progress.onEvaluation(() => this.#refresh.request());
+  }
+
+  /** The latest analysis (null before the first evaluation). */
+  get analysis(): Analysis | null {
+    return this.#analysis;
+  }
+
+  /** The validation digits as bytes (784 each), in the analysis's order. */
+  get images(): Uint8Array | null {
+    return this.#images;
+  }
+
+  async start(backend: BackendChoice, url: string, spec: ModelSpec, hyper: Hyperparams): Promise<void> {
+    this.#analysis = null;
+    await this.trainer.start(backend, { kind: 'mnist', url }, spec, hyper, { evaluationsPerEpoch: 4 });
+    if (this.trainer.status !== 'ready') return;
+    try {
+      this.#images = (await this.trainer.ask.validationImages(Number.MAX_SAFE_INTEGER)).pixels;
+    } catch (error) {
+      this.trainer.reportError(error);
+    }
+  }
+
+  /** Starts the run again from fresh weights; the analysis waits for its first evaluation. */
+  async reset(): Promise<void> {
+    this.#refresh.cancel();
+    await this.trainer.reset();
+    this.#analysis = null;
+  }
+
+  dispose(): void {
+    this.#refresh.cancel();
+    this.#unsubscribe();
+    this.trainer.dispose();
+  }
+
+  async #analyse(): Promise<void> {
+    const step = this.trainer.progress.step;
+    try {
+      const set = await this.trainer.ask.validationProbabilities();
+      const predicted = predictedClasses(set.probabilities, set.count, set.classes);
+      const matrix = confusionMatrix(set.labels, predicted, set.classes);
+      const correct = matrix.reduce((sum, row, i) => sum + row[i], 0);
+      this.#analysis = { set, predicted, matrix, classes: perClassAccuracy(matrix), accuracy: correct / set.count, step };
+    } catch (error) {
+      // A reset or a rebuild raced the request; the next evaluation asks again.
+      if (this.trainer.connected) this.trainer.reportError(error);
+    }
+  }
+}
