@@ -25,7 +25,8 @@ export type TaskSpec =
 
 export interface SessionTuning {
   evaluationsPerEpoch?: number;
-  evaluateTrainingSet?: boolean;
+  /** The whole training set, or (a number) its first examples: a fixed sample. */
+  evaluateTrainingSet?: boolean | number;
   reportPredictions?: boolean;
   /** Send the weights with each progress report (tiny models only). */
   reportWeights?: boolean;
@@ -50,6 +51,8 @@ export interface Calls {
   /** The last hidden layer's outputs and the output layer's weights (null without a hidden layer). */
   hiddenActivations: { request: { x: Float32Array; count: number }; reply: HiddenActivations | null };
   validationImages: { request: { limit: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number } };
+  /** A few training images, each with versions shifted and turned as augmentation does (see worker/augmentedSamples.ts). */
+  augmentedSamples: { request: { count?: number; variants?: number; seed?: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number; variants: number } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
   weights: { request: Empty; reply: { values: Float32Array[] } };
