@@ -6,6 +6,7 @@ import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
 import { yieldToEventLoop } from '../ml/yieldToEventLoop';
+import { augmentedSamples } from './augmentedSamples';
 import {
   WorkerError,
   type BackendChoice,
@@ -200,6 +201,11 @@ export class TrainingHandler {
         labels[k] = this.#mnist.labels[i];
       }
       return { pixels, labels, count: n };
+    },
+
+    augmentedSamples: async (request) => {
+      if (!this.#data) throw new WorkerError('Load the data before asking for samples.', 'noData');
+      return augmentedSamples(this.#data, request);
     },
 
     setHealth: async ({ on }) => {

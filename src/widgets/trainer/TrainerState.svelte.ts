@@ -107,10 +107,13 @@ export class TrainerState {
   }
 
   /** Rebuilds the model, on new data when given; keeps training if it was. */
-  async rebuild(spec: ModelSpec, hyper: Hyperparams, data?: TrainingData): Promise<void> {
+  async rebuild(spec: ModelSpec, hyper: Hyperparams, task?: TaskSpec): Promise<void> {
     const wasRunning = this.#status === 'running';
     await this.pause();
-    if (data) await this.#call('load', { task: { kind: 'arrays', data } });
+    if (task) {
+      await this.#call('load', { task });
+      this.#task = task;
+    }
     await this.configure(spec, hyper);
     if (wasRunning && !this.#message) await this.train();
   }
@@ -235,6 +238,11 @@ export class TrainerState {
   /** Up to `limit` validation digits as bytes, with their labels, for galleries. */
   validationImages(limit: number): Promise<Calls['validationImages']['reply']> {
     return this.#call('validationImages', { limit });
+  }
+
+  /** A few training images, each with versions shifted and turned as data augmentation does. */
+  augmentedSamples(count: number, variants: number, seed: number): Promise<Calls['augmentedSamples']['reply']> {
+    return this.#call('augmentedSamples', { count, variants, seed });
   }
 
   async readWeights(): Promise<Float32Array[]> {
