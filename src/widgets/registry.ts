@@ -9,4 +9,5 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['line-fitter', () => import('./line/LineFitter.svelte')],
   ['curve-fitter', () => import('./toy/CurveFitter.svelte')],
   ['classifier-playground', () => import('./toy/ClassifierPlayground.svelte')],
+  ['overfitting-lab', () => import('./digits/OverfittingLab.svelte')],
 ]);

@@ -46,6 +46,9 @@ describe('the lessons in lessons/', () => {
         when: { dataset: 'sine', hiddenLayers: { min: 1 }, hiddenUnits: { max: 8 }, valLoss: { below: 0.02 } },
       },
       'separate-spiral': { widget: 'classifier-playground', when: { dataset: 'spiral', valLoss: { below: 0.1 } } },
+      'see-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, gap: { min: 0.1 } } },
+      'more-data': { widget: 'overfitting-lab', when: { l2: 0, dropout: 0, augment: false, gap: { below: 0.03 }, valAccuracy: { min: 0.93 } } },
+      'close-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, gap: { below: 0.08 }, valAccuracy: { min: 0.85 } } },
     });
   });
 

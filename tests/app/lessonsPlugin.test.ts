@@ -93,7 +93,7 @@ describe('compileLessons', () => {
       {
         kind: 'error',
         message:
-          'Unknown widget "nope". Known widgets: classifier-playground, curve-fitter, line-fitter, mnist-trainer.',
+          'Unknown widget "nope". Known widgets: classifier-playground, curve-fitter, line-fitter, mnist-trainer, overfitting-lab.',
         source: 'name: nope',
       },
     ]);
