@@ -49,6 +49,7 @@ describe('the lessons in lessons/', () => {
       'see-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, gap: { min: 0.1 } } },
       'more-data': { widget: 'overfitting-lab', when: { l2: 0, dropout: 0, augment: false, gap: { below: 0.03 }, valAccuracy: { min: 0.93 } } },
       'close-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, gap: { below: 0.08 }, valAccuracy: { min: 0.85 } } },
+      challenge: { widget: 'mnist-trainer', when: { valAccuracy: { min: 0.98 }, epoch: { max: 3 } } },
     });
   });
 
