@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { startApp, type App, type Page } from '../tests/e2e/harness';
 import { lessonTimeToAccuracy } from './lessonRun';
-import { measureCurveFitter, measurePlayground } from './widgetBench';
+import { measureCurveFitter, measureOverfittingLab, measurePlayground } from './widgetBench';
 
 // The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
 type BenchFn = (...args: any[]) => Promise<any>;
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
     console.log(`lesson 4 curve fitter: ${Math.round(curve.stepsPerSecond)} steps/s, page ${curve.fps.toFixed(0)} fps, longest frame gap ${curve.maxFrameGapMs.toFixed(0)} ms`);
     const playground = await measurePlayground(app);
     console.log(`lesson 5 playground: ${Math.round(playground.stepsPerSecond)} steps/s, page ${playground.fps.toFixed(0)} fps while the heat map updates (target ≥ 50), longest frame gap ${playground.maxFrameGapMs.toFixed(0)} ms`);
-    results.widgets = { curveFitter: curve, playground };
+    const overfitting = await measureOverfittingLab(app);
+    console.log(`lesson 8 overfitting lab: ${Math.round(overfitting.stepsPerSecond)} steps/s (batches of 32 digits), page ${overfitting.fps.toFixed(0)} fps, longest frame gap ${overfitting.maxFrameGapMs.toFixed(0)} ms`);
+    results.widgets = { curveFitter: curve, playground, overfittingLab: overfitting };
 
     const lesson = await lessonTimeToAccuracy(app, 0.97);
     console.log(`lesson 1 defaults: 97 % validation accuracy after ${lesson.secondsTo97?.toFixed(1) ?? 'never (within the run)'} s of training (best ${(lesson.best * 100).toFixed(1)} %), backend ${lesson.backend}`);

@@ -1,4 +1,4 @@
-// Throughput and page smoothness of the small playground widgets (lessons 4 and 5) in real
+// Throughput and page smoothness of the trainer widgets (lessons 4, 5 and 8) in real
 // Chromium: training steps per second (read from the widget's data-steps attribute, which
 // follows the shown step count) and the page's frame rate while the plot redraws.
 import { readFrameMonitor, startFrameMonitor, type App } from '../tests/e2e/harness';
@@ -51,4 +51,12 @@ export function measurePlayground(app: App, seconds = 8): Promise<WidgetRun> {
 /** Lesson 4 with its defaults: Play, then ~8 s of training while the fitted curve redraws. */
 export function measureCurveFitter(app: App, seconds = 8): Promise<WidgetRun> {
   return measureWidget(app, '04-neural-network-curves', 'curve-fitter', seconds);
+}
+
+/**
+ * Lesson 8 with its defaults (200 digits, the small CNN, training accuracy evaluated too): Play,
+ * then ~6 s of training while the gap and the chart update (the 30-epoch run lasts longer).
+ */
+export function measureOverfittingLab(app: App, seconds = 6): Promise<WidgetRun> {
+  return measureWidget(app, '08-overfitting', 'overfitting-lab', seconds);
 }
