@@ -27,7 +27,7 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'line-fitter': { wide: 804, narrow: 1055, byMode: { descent: { wide: 944, narrow: 1170 } } },
   'curve-fitter': { wide: 1119, narrow: 1157 },
   'classifier-playground': { wide: 929, narrow: 1415 },
-  'overfitting-lab': { wide: 1089, narrow: 1424 },
+  'overfitting-lab': { wide: 1065, narrow: 1213 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));
