@@ -169,8 +169,8 @@ function augmentCode(inputShape: number[]): string {
   const { maxShift, maxRotationDegrees } = AUGMENTATION;
   return `
 // Data augmentation: shift each image by up to ${maxShift} whole pixels and turn it by up to ${maxRotationDegrees}°
-// about its centre. The labels stay as they are: a moved 7 is still a 7. (Use the webgl or
-// wasm backend: in TensorFlow.js 4.22 the plain 'cpu' one transforms only a batch's first image.)
+// about its centre. The labels stay as they are: a moved 7 is still a 7. (In TensorFlow.js 4.22
+// the plain 'cpu' backend's tf.image.transform changes only a batch's first image; wasm does all.)
 function augment(images) {
   const n = images.shape[0];
   const transforms = [];
