@@ -273,3 +273,19 @@ export async function measureOwnClassifier(app: App, perClass = 100): Promise<Ow
     await page.close();
   }
 }
+
+/**
+ * Lesson 8 with its defaults (200 digits, the small CNN, training accuracy evaluated too) but 100
+ * epochs, so the run outlasts the window: Play, then ~8 s of training while the gap and the chart
+ * update.
+ */
+export function measureOverfittingLab(app: App, seconds = 8): Promise<WidgetRun> {
+  return measureWidget(app, '08-overfitting', 'overfitting-lab', seconds, {
+    prepare: async (page) => {
+      const epochs = page.getByTestId('overfitting-lab').getByLabel('Epochs', { exact: true });
+      await epochs.fill('100');
+      await epochs.press('Enter');
+      await page.waitForTimeout(300);
+    },
+  });
+}

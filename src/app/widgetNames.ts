@@ -34,6 +34,7 @@ const reservations: Readonly<Record<string, Reservation>> = {
   'error-analysis': { wide: 939, narrow: 1379 },
   // Measured with no saved drawings (a first visit); saved ones add rows of thumbnails.
   'own-classifier': { wide: 1200, narrow: 1786 },
+  'overfitting-lab': { wide: 1065, narrow: 1213 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));

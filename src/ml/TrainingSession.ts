@@ -4,6 +4,7 @@ import type { Hyperparams } from './hyperparams';
 import { createOptimizer, disposeOptimizer, setOptimizerLearningRate } from './optimizers';
 import { sleep, yieldToEventLoop } from './yieldToEventLoop';
 import { EpochOrder, gatherBatch, validateData } from './examples';
+import { stepSeed } from './augment';
 import { outputToPrediction } from './losses';
 import { trainStep } from './trainStep';
 import { DivergenceGuard, classCount } from './divergence';
@@ -298,9 +299,9 @@ export class TrainingSession {
       setOptimizerLearningRate(this.#optimizer, lr);
       this.#appliedLearningRate = lr;
     }
-    const { batchSize, l1, l2 } = this.#settings.current;
+    const { batchSize, l1, l2, augment } = this.#settings.current;
     const indices = this.#order.next(batchSize);
-    const batch = gatherBatch(this.data, this.data.train, indices);
+    const batch = gatherBatch(this.data, this.data.train, indices, augment ? stepSeed(this.#seed, this.#step) : undefined);
     this.#reports.startStep(this.#step);
     const result = trainStep(this.#model, this.#optimizer, this.data, batch, { l1, l2, withAccuracy: true, withGradientNorm: this.#health });
     this.#reports.add(result.loss, result.accuracy, result.gradientNorm, indices.length);

@@ -1,6 +1,7 @@
 import type { LayerSpec, ModelSpec } from './modelSpec';
 import type { Hyperparams, OptimizerName } from './hyperparams';
 import type { LossKind } from './trainingTypes';
+import { AUGMENTATION, canAugment } from './augment';
 
 export interface CodeSetup {
   spec: ModelSpec;
@@ -105,6 +106,35 @@ function learningRateAt(step, totalSteps) {
     },`;
   }
 
+  const augment = hyper.augment && canAugment(inputShape);
+  const fitOptions = (indent: string) => `batchSize,
+${indent}  shuffle: true,
+${indent}  callbacks: {${scheduleCallback.replace(/\n/g, `\n${indent}`)}
+${indent}    onEpochEnd: (epoch, logs) => console.log(\`epoch \${epoch + 1}\`, logs),
+${indent}  },`;
+  const fit = augment
+    ? `// Hold back the last 20 % for validation (as validationSplit would): they are never augmented.
+  const split = Math.floor(xs.shape[0] * 0.8);
+  const [trainXs, valXs] = tf.split(xs, [split, xs.shape[0] - split]);
+  const [trainYs, valYs] = tf.split(ys, [split, ys.shape[0] - split]);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    // A fresh random shift and turn of every training image, each epoch.
+    const augmented = augment(trainXs);
+    await model.fit(augmented, trainYs, {
+      initialEpoch: epoch,
+      epochs: epoch + 1,
+      validationData: [valXs, valYs],
+      ${fitOptions('    ')}
+    });
+    augmented.dispose();
+  }
+  tf.dispose([trainXs, valXs, trainYs, valYs]);`
+    : `await model.fit(xs, ys, {
+    epochs,
+    validationSplit: 0.2,
+    ${fitOptions('  ')}
+  });`;
+
   return `// Gradient Lab: the current setup as plain TensorFlow.js.
 // Run it in a page or with Node (npm install @tensorflow/tfjs).
 import * as tf from '@tensorflow/tfjs';
@@ -114,7 +144,7 @@ export function buildModel() {
 ${layers.join('\n')}
   return model;
 }
-${schedule}
+${schedule}${augment ? augmentCode(inputShape) : ''}
 /**
  * xs: a tensor of shape [examples, ${inputShape.join(', ')}]; ys: ${
     loss === 'softmaxCrossEntropy' ? `one-hot labels [examples, ${outputUnits}]` : `targets [examples, ${outputUnits}]`
@@ -129,15 +159,7 @@ export async function train(xs, ys) {
   const epochs = ${epochs};${hyper.schedule === 'oneCycle' ? `
   const totalSteps = Math.ceil((xs.shape[0] * 0.8) / batchSize) * epochs;
   let step = 0;` : ''}
-  await model.fit(xs, ys, {
-    batchSize,
-    epochs,
-    validationSplit: 0.2,
-    shuffle: true,
-    callbacks: {${scheduleCallback}
-      onEpochEnd: (epoch, logs) => console.log(\`epoch \${epoch + 1}\`, logs),
-    },
-  });
+  ${fit}
   return model;
 }
 ${setup.downloadedModel ? downloadedModelCode(inputShape, outputUnits, loss) : ''}`;
@@ -170,5 +192,30 @@ function downloadedModelCode(inputShape: number[], outputUnits: number, loss: Lo
 // or in a script:
 //   import tensorflowjs as tfjs
 //   model = tfjs.converters.load_keras_model('model.json')
+`;
+}
+
+/** Data augmentation as plain TensorFlow.js: the shifts and turns of augment.ts, with tf.image.transform. */
+function augmentCode(inputShape: number[]): string {
+  const [h, w] = inputShape;
+  const { maxShift, maxRotationDegrees } = AUGMENTATION;
+  return `
+// Data augmentation: shift each image by up to ${maxShift} whole pixels and turn it by up to ${maxRotationDegrees}°
+// about its centre. The labels stay as they are: a moved 7 is still a 7. (In TensorFlow.js 4.22
+// the plain 'cpu' backend's tf.image.transform changes only a batch's first image; wasm does all.)
+function augment(images) {
+  const n = images.shape[0];
+  const transforms = [];
+  const cx = ${(w - 1) / 2}, cy = ${(h - 1) / 2};
+  for (let i = 0; i < n; i++) {
+    const dx = Math.floor(Math.random() * ${2 * maxShift + 1}) - ${maxShift};
+    const dy = Math.floor(Math.random() * ${2 * maxShift + 1}) - ${maxShift};
+    const angle = (Math.random() * 2 - 1) * ${maxRotationDegrees} * Math.PI / 180;
+    const cos = Math.cos(angle), sin = Math.sin(angle);
+    // Each output pixel (x, y) reads the input at (a0·x + a1·y + a2, b0·x + b1·y + b2).
+    transforms.push(cos, sin, cx - cos * (cx + dx) - sin * (cy + dy), -sin, cos, cy + sin * (cx + dx) - cos * (cy + dy), 0, 0);
+  }
+  return tf.tidy(() => tf.image.transform(images, tf.tensor2d(transforms, [n, 8]), 'bilinear', 'constant', 0));
+}
 `;
 }

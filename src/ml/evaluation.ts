@@ -49,18 +49,28 @@ export async function evaluateSet(model: tfl.LayersModel, data: TrainingData, se
   }
 }
 
+/** The first `limit` examples of a set (no copy). A training set comes shuffled, so they are a fair sample. */
+function firstExamples(data: TrainingData, set: Examples, limit: number): Examples {
+  if (limit >= set.count) return set;
+  const count = Math.max(1, Math.floor(limit));
+  const width = targetWidth(data);
+  return { x: set.x.subarray(0, count * exampleSize(data.inputShape)), y: set.y.subarray(0, count * width), count };
+}
+
 /**
- * The full passes of an evaluation: over the training set when asked (small toy data) and over
- * the validation set when there is one.
+ * The full passes of an evaluation: over the training set when asked (all of it, or its first
+ * examples when given a number: a fixed sample keeps large sets cheap) and over the validation
+ * set when there is one.
  */
 export async function evaluateModel(
   model: tfl.LayersModel,
   data: TrainingData,
-  options: { evaluateTrainingSet: boolean; reportPredictions: boolean },
+  options: { evaluateTrainingSet: boolean | number; reportPredictions: boolean },
 ): Promise<Partial<Pick<Evaluation, 'trainLoss' | 'trainAccuracy' | 'valLoss' | 'valAccuracy' | 'predictions'>>> {
   const out: Partial<Evaluation> = {};
   if (options.evaluateTrainingSet) {
-    const r = await evaluateSet(model, data, data.train, false);
+    const limit = options.evaluateTrainingSet === true ? data.train.count : options.evaluateTrainingSet;
+    const r = await evaluateSet(model, data, firstExamples(data, data.train, limit), false);
     out.trainLoss = r.loss;
     out.trainAccuracy = r.accuracy;
   }

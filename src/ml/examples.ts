@@ -1,6 +1,7 @@
 // Checking a data set's arrays and copying batches out of them. Batches are built from typed
 // arrays rather than by slicing a dataset tensor: on wasm, slice() copies the whole source.
 import { createRng, shuffleInPlace } from './random';
+import { augmentBatch, canAugment } from './augment';
 import type { Examples, TrainingData } from './trainingTypes';
 
 /** Floats per example: the product of the input shape. */
@@ -26,8 +27,11 @@ export function validateData(data: TrainingData): void {
   if (data.validation) check(data.validation, 'validation');
 }
 
-/** Copies the examples `indices` of `set`, in that order, into one batch. */
-export function gatherBatch(data: TrainingData, set: Examples, indices: ArrayLike<number>): { xs: Float32Array; ys: Float32Array | Int32Array } {
+/**
+ * Copies the examples `indices` of `set`, in that order, into one batch. With `augmentSeed`,
+ * images come shifted and turned at random (see augment.ts); other inputs are left as they are.
+ */
+export function gatherBatch(data: TrainingData, set: Examples, indices: ArrayLike<number>, augmentSeed?: number): { xs: Float32Array; ys: Float32Array | Int32Array } {
   const size = indices.length;
   const n = exampleSize(data.inputShape);
   const width = targetWidth(data);
@@ -38,6 +42,7 @@ export function gatherBatch(data: TrainingData, set: Examples, indices: ArrayLik
     xs.set(set.x.subarray(i * n, (i + 1) * n), k * n);
     for (let j = 0; j < width; j++) ys[k * width + j] = set.y[i * width + j];
   }
+  if (augmentSeed !== undefined && canAugment(data.inputShape)) return { xs: augmentBatch(xs, size, data.inputShape, augmentSeed), ys };
   return { xs, ys };
 }
 

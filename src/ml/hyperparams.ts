@@ -1,4 +1,5 @@
 import type { OptionKey, Schema, Values } from './schema';
+import { AUGMENTATION } from './augment';
 
 /** The optimizers a learner can pick; their names are the Map's keys and nowhere else. */
 export const OPTIMIZERS = new Map([
@@ -27,6 +28,7 @@ export const TRAINING_SCHEMA = {
   l1: { kind: 'number', label: 'L1 regularisation', min: 0, max: 1, default: 0 },
   dropout: { kind: 'number', label: 'Dropout rate', min: 0, max: 0.9, default: 0, help: 'Applies to the dropout layers of the model.' },
   schedule: { kind: 'enum', label: 'Schedule', options: SCHEDULES, default: 'constant' },
+  augment: { kind: 'boolean', label: 'Data augmentation', default: false, help: `Shift each training image by up to ${AUGMENTATION.maxShift} pixels and turn it by up to ${AUGMENTATION.maxRotationDegrees}° every time it is used (images only).` },
 } satisfies Schema;
 
 export type Hyperparams = Values<typeof TRAINING_SCHEMA>;

@@ -4,12 +4,18 @@
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import type { Hyperparams } from './hyperparams';
 import type { ModelSpec } from './modelSpec';
-import type { TrainingData } from './trainingTypes';
-import type { SessionTuning } from '../worker/protocol';
+import type { Evaluation, TrainingData } from './trainingTypes';
+import type { BackendChoice, SessionTuning, TaskSpec } from '../worker/protocol';
 
-/** The data a toy trainer trains on; each widget adds what it draws (the split, a scaling…). */
-export interface ToyTask {
-  data: TrainingData;
+/**
+ * The data a toy trainer trains on: arrays made in the page, or a data set the worker loads
+ * itself (the digits). Each widget adds what it draws (the split, a scaling…).
+ */
+export type ToyTask = { data: TrainingData } | { source: TaskSpec };
+
+/** What the worker is asked to load for a task. */
+export function workerTask(task: ToyTask): TaskSpec {
+  return 'source' in task ? task.source : { kind: 'arrays', data: task.data };
 }
 
 /**
@@ -31,6 +37,8 @@ export interface ToyTrainerDefinition<S extends Schema, T extends ToyTask, Own =
   liveKeys: readonly SettingKey<S>[];
   /** How often it evaluates and reports (tiny data: every step a learner takes, a few times a second while playing). */
   tuning: SessionTuning;
+  /** The backend to start on: the plain JavaScript one (the default) is fastest for tiny models; 'auto' picks wasm or WebGL for real ones. */
+  backend?: BackendChoice;
   /** Lesson props → checked settings; defaults to the schema's own check. */
   settings?(raw: Record<string, unknown>): { settings: Values<S>; messages: string[] };
   /** The training task for these settings, from the learner's own data when there is some. */
@@ -41,8 +49,8 @@ export interface ToyTrainerDefinition<S extends Schema, T extends ToyTask, Own =
   liveChange?(key: SettingKey<S>, settings: Values<S>): Partial<Hyperparams>;
   /** Runnable TensorFlow.js for these settings, for "Show me the code". */
   code(settings: Values<S>, task: T): string;
-  /** Figures the lesson's exercise checks may name, beyond the settings and the latest losses. */
-  figures?(settings: Values<S>): Record<string, number | string | boolean>;
+  /** Figures the lesson's exercise checks may name, beyond the settings and the latest losses (`latest`: the evaluation being checked). */
+  figures?(settings: Values<S>, latest?: Evaluation | null): Record<string, number | string | boolean | undefined>;
 }
 
 /** Lesson props → settings by the definition's own rule, or the schema's check plus defaults. */

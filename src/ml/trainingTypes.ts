@@ -114,8 +114,11 @@ export interface SessionOptions {
   readEvery?: number;
   /** …or after this many milliseconds, whichever comes first. */
   readIntervalMs?: number;
-  /** Evaluate the whole training set (small toy data) instead of a running mean. */
-  evaluateTrainingSet?: boolean;
+  /**
+   * Evaluate the whole training set (small toy data), or its first N examples (a fixed sample of a
+   * large set), instead of reporting a running mean.
+   */
+  evaluateTrainingSet?: boolean | number;
   reportPredictions?: boolean;
   /** A loss above this multiple of the first loss counts as runaway. */
   runawayFactor?: number;

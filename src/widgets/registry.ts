@@ -15,4 +15,5 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['abstraction-ladder', () => import('./ladder/AbstractionLadder.svelte')],
   ['error-analysis', () => import('./digits/ErrorAnalysis.svelte')],
   ['own-classifier', () => import('./own/OwnClassifier.svelte')],
+  ['overfitting-lab', () => import('./digits/OverfittingLab.svelte')],
 ]);

@@ -4,6 +4,8 @@ import type { TrainingSession } from '../ml/TrainingSession';
 import { featureMapsOf, filtersOf } from './inspection';
 import { pixelBaseline, runLadderRung, validationImages, type LoadedDigits } from './digitLessonCalls';
 import { validationProbabilities } from './validationProbabilities';
+import { augmentedSamples } from './augmentedSamples';
+import { WorkerError } from './protocol';
 import type { Calls } from './protocol';
 
 export interface LessonCallAccess {
@@ -15,7 +17,7 @@ export interface LessonCallAccess {
 
 type Handler<K extends keyof Calls> = (request: Calls[K]['request']) => Promise<Calls[K]['reply']>;
 
-export function lessonCallHandlers(access: LessonCallAccess): { [K in 'validationImages' | 'featureMaps' | 'filters' | 'pixelBaseline' | 'ladderRung' | 'validationProbabilities']: Handler<K> } {
+export function lessonCallHandlers(access: LessonCallAccess): { [K in 'validationImages' | 'featureMaps' | 'filters' | 'pixelBaseline' | 'ladderRung' | 'validationProbabilities' | 'augmentedSamples']: Handler<K> } {
   return {
     validationImages: async ({ limit }) => validationImages(access.digits(), limit),
     // Lesson 6: the pixel-similarity baseline and the abstraction ladder.
@@ -26,5 +28,11 @@ export function lessonCallHandlers(access: LessonCallAccess): { [K in 'validatio
     filters: async () => filtersOf(access.session()),
     // Lesson 10: the model's probabilities for every validation digit (error analysis).
     validationProbabilities: async () => validationProbabilities(access.session(), access.digits().data),
+    // Lesson 8: training digits with versions shifted and turned as augmentation does.
+    augmentedSamples: async (request) => {
+      const { data } = access.digits();
+      if (!data) throw new WorkerError('Load the data before asking for samples.', 'noData');
+      return augmentedSamples(data, request);
+    },
   };
 }

@@ -29,7 +29,8 @@ export type TaskSpec =
 
 export interface SessionTuning {
   evaluationsPerEpoch?: number;
-  evaluateTrainingSet?: boolean;
+  /** The whole training set, or (a number) its first examples: a fixed sample. */
+  evaluateTrainingSet?: boolean | number;
   reportPredictions?: boolean;
   /** Send the weights with each progress report (tiny models only). */
   reportWeights?: boolean;
@@ -64,6 +65,8 @@ export interface Calls {
   ladderRung: { request: { rung: LadderRungName; settings: Partial<LadderSettings> }; reply: { losses: number[]; ms: number; settings: LadderSettings } };
   /** The model's class probabilities for every validation example (count × classes, row-major), in validationImages' order, with the labels. */
   validationProbabilities: { request: Empty; reply: { probabilities: Float32Array; labels: Uint8Array; count: number; classes: number } };
+  /** A few training images, each with versions shifted and turned as augmentation does (see worker/augmentedSamples.ts). */
+  augmentedSamples: { request: { count?: number; variants?: number; seed?: number }; reply: { pixels: Uint8Array; labels: Uint8Array; count: number; variants: number } };
   setHealth: { request: { on: boolean }; reply: { on: boolean } };
   findLearningRate: { request: { steps?: number; minLr?: number; maxLr?: number }; reply: LrFinderResult };
   weights: { request: Empty; reply: { values: Float32Array[] } };

@@ -47,7 +47,7 @@ export class OwnClassifierState {
     this.#problems = [];
     const { split } = result;
     if (this.trainer.connected && this.trainer.status !== 'error') {
-      await this.trainer.rebuild(OWN_CLASSIFIER_SPEC, OWN_CLASSIFIER_HYPER, split.data);
+      await this.trainer.rebuild(OWN_CLASSIFIER_SPEC, OWN_CLASSIFIER_HYPER, { kind: 'arrays', data: split.data });
     } else {
       await this.trainer.start(this.#backend, { kind: 'arrays', data: split.data }, OWN_CLASSIFIER_SPEC, OWN_CLASSIFIER_HYPER, TUNING);
     }

@@ -37,6 +37,11 @@ export class LessonQueries {
     return this.#ask('validationProbabilities', {});
   }
 
+  /** A few training images, each with versions shifted and turned as data augmentation does (lesson 8). */
+  augmentedSamples(count: number, variants: number, seed: number): Promise<Calls['augmentedSamples']['reply']> {
+    return this.#ask('augmentedSamples', { count, variants, seed });
+  }
+
   /** Lesson 6's baseline: each digit's average image and the nearest-average validation accuracy. */
   pixelBaseline(): Promise<Calls['pixelBaseline']['reply']> {
     return this.#ask('pixelBaseline', {});

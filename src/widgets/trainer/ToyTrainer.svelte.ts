@@ -3,7 +3,7 @@ import { TrainerState } from './TrainerState.svelte';
 import { ExerciseTracker, type WidgetExercise } from './ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from './throttleLatest';
 import { linkedSettings, settingsLink } from './sharedSettings';
-import { initialSettings, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
+import { initialSettings, workerTask, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
 import type { Schema, Values } from '../../ml/schema';
 import type { Evaluation } from '../../ml/trainingTypes';
 import type { TrainingClient } from '../../worker/TrainingClient';
@@ -126,7 +126,7 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     const applied = this.#applied;
     return {
       ...applied,
-      ...this.definition.figures?.(applied),
+      ...this.definition.figures?.(applied, latest),
       valLoss: latest?.valLoss,
       trainLoss: latest?.trainLoss,
       valAccuracy: latest?.valAccuracy,
@@ -135,10 +135,10 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     };
   }
 
-  /** Starts the worker on the plain JavaScript backend: tiny models train fastest without WebGL or wasm. */
+  /** Starts the worker on the definition's backend; by default the plain JavaScript one, as tiny models train fastest without WebGL or wasm. */
   start(): void {
     const s = this.#settings;
-    void this.trainer.start('cpu', { kind: 'arrays', data: this.#task.data }, this.definition.model(s), this.definition.hyper(s), this.definition.tuning);
+    void this.trainer.start(this.definition.backend ?? 'cpu', workerTask(this.#task), this.definition.model(s), this.definition.hyper(s), this.definition.tuning);
   }
 
   dispose(): void {
@@ -217,7 +217,7 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   async #rebuild(newData: boolean): Promise<void> {
     const s = this.#settings;
     const next = newData ? this.definition.task(s, this.#own) : null;
-    await this.trainer.rebuild(this.definition.model(s), this.definition.hyper(s), next?.data);
+    await this.trainer.rebuild(this.definition.model(s), this.definition.hyper(s), next ? workerTask(next) : undefined);
     if (next) this.#task = next;
     this.#applied = s;
   }

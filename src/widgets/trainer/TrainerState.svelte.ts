@@ -113,10 +113,13 @@ export class TrainerState {
   }
 
   /** Rebuilds the model, on new data when given; keeps training if it was. */
-  async rebuild(spec: ModelSpec, hyper: Hyperparams, data?: TrainingData): Promise<void> {
+  async rebuild(spec: ModelSpec, hyper: Hyperparams, task?: TaskSpec): Promise<void> {
     const wasRunning = this.#status === 'running';
     await this.pause();
-    if (data) await this.#call('load', { task: { kind: 'arrays', data } });
+    if (task) {
+      await this.#call('load', { task });
+      this.#task = task;
+    }
     await this.configure(spec, hyper);
     if (wasRunning && !this.#message) await this.train();
   }
