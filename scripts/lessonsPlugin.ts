@@ -52,9 +52,15 @@ export function lessonsPlugin(options: { dir?: string } = {}): Plugin {
       building = config.command === 'build';
     },
     resolveId(id) {
-      return id === LESSONS_MODULE ? RESOLVED_ID : undefined;
+      return id === LESSONS_MODULE || id.startsWith(`${LESSONS_MODULE}/`) ? `\0${id}` : undefined;
     },
     load(id) {
+      // One lesson's body (`virtual:lessons/<slug>`): its own small chunk, loaded when the lesson opens.
+      if (id.startsWith(`${RESOLVED_ID}/`)) {
+        const slug = id.slice(RESOLVED_ID.length + 1);
+        const lesson = compileLessons(readLessonFiles(lessonsDir)).lessons.find((l) => l.slug === slug);
+        return `export default JSON.parse(${JSON.stringify(JSON.stringify(lesson?.segments ?? []))});`;
+      }
       if (id !== RESOLVED_ID) return undefined;
       const files = readLessonFiles(lessonsDir);
       // `vite build --watch` rebuilds on these; the dev server uses hotUpdate below.
@@ -65,12 +71,17 @@ export function lessonsPlugin(options: { dir?: string } = {}): Plugin {
       const library = compileLessons(files);
       // The page shows these too (home page, console); here they reach the author's terminal.
       for (const error of library.errors) this.warn(error.message);
-      return `export default JSON.parse(${JSON.stringify(JSON.stringify(library))});`;
+      // The index (titles, summaries, exercises) ships with the page; each lesson's body is a chunk
+      // of its own, so twelve lessons of text do not weigh on the first load.
+      const index = { ...library, lessons: library.lessons.map((lesson) => ({ ...lesson, segments: [] })) };
+      const bodies = library.lessons.map((lesson) => `${JSON.stringify(lesson.slug)}: () => import(${JSON.stringify(`${LESSONS_MODULE}/${lesson.slug}`)})`);
+      return `export default JSON.parse(${JSON.stringify(JSON.stringify(index))});\nexport const bodies = {${bodies.join(', ')}};`;
     },
     hotUpdate({ file }) {
       if (!isLesson(file)) return undefined;
-      const module = this.environment.moduleGraph.getModuleById(RESOLVED_ID);
-      if (module) this.environment.moduleGraph.invalidateModule(module);
+      for (const module of this.environment.moduleGraph.idToModuleMap.values()) {
+        if (module.id?.startsWith(RESOLVED_ID)) this.environment.moduleGraph.invalidateModule(module);
+      }
       this.environment.hot.send({ type: 'full-reload' });
       return [];
     },

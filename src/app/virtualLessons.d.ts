@@ -1,5 +1,7 @@
-// The module scripts/lessonsPlugin.ts generates from lessons/*.md.
+// The modules scripts/lessonsPlugin.ts generates from lessons/*.md: the index of every lesson
+// (bodies left out), and one module per lesson body.
 declare module 'virtual:lessons' {
   const library: import('./lessonLibrary').LessonLibrary;
   export default library;
+  export const bodies: Record<string, () => Promise<{ default: import('./lessonLibrary').LessonSegment[] }>>;
 }

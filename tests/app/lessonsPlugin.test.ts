@@ -110,8 +110,16 @@ describe('lessonsPlugin', () => {
     const warnings: string[] = [];
     const context = { meta: { watchMode: false }, warn: (message: string) => warnings.push(message) };
     const code = (plugin.load as (this: unknown, id: string) => string).call(context, '\0virtual:lessons');
-    const exported = JSON.parse(JSON.parse(/^export default JSON\.parse\((.*)\);$/.exec(code)![1]));
-    expect(exported).toEqual(compileLessons(readLessonFiles(path.join(root, 'lessons'))));
+    const exported = JSON.parse(JSON.parse(/^export default JSON\.parse\((.*)\);$/m.exec(code)![1]));
+    const library = compileLessons(readLessonFiles(path.join(root, 'lessons')));
+    // The index carries everything but the bodies; each body is its own module.
+    expect(exported).toEqual({ ...library, lessons: library.lessons.map((lesson) => ({ ...lesson, segments: [] })) });
+    for (const lesson of library.lessons) {
+      expect(code).toContain(`import("virtual:lessons/${lesson.slug}")`);
+      const id = (plugin.resolveId as (id: string) => string)(`virtual:lessons/${lesson.slug}`);
+      const body = (plugin.load as (this: unknown, id: string) => string).call(context, id);
+      expect(JSON.parse(JSON.parse(/^export default JSON\.parse\((.*)\);$/.exec(body)![1]))).toEqual(lesson.segments);
+    }
     expect(warnings).toEqual([]);
   });
 });
