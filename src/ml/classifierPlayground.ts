@@ -233,6 +233,12 @@ export const CLASSIFIER_PLAYGROUND: ToyTrainerDefinition<typeof PLAYGROUND_SCHEM
   model: playgroundSpec,
   hyper: playgroundHyper,
   // The penalty's kind and rate are one pair of session settings (l1, l2).
+  settingsFromSpec: (spec) => {
+    const dense = spec.layers.filter((l) => l.type === 'dense');
+    if (dense.length !== spec.layers.length || dense.length > MAX_HIDDEN_LAYERS || dense.some((l) => l.activation !== dense[0].activation)) return null;
+    const units = Object.fromEntries(dense.map((l, i) => [UNIT_KEYS[i], l.units]));
+    return { hiddenLayers: dense.length, ...units, ...(dense[0] && { activation: dense[0].activation }) };
+  },
   liveChange: (key, s) => (key === 'regularization' || key === 'regularizationRate' ? regularizationHyper(s) : { [key]: s[key] }),
   code: (s) =>
     generateCode({

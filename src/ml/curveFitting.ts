@@ -290,4 +290,13 @@ export const CURVE_FITTER: ToyTrainerDefinition<typeof CURVE_FITTER_SCHEMA, Curv
       dataDescription: 'Your points as xs [n, 1] and ys [n, 1] (scaled to about −1…1).',
     }),
   figures: (s) => ({ hiddenUnits: hiddenUnitTotal(s) }),
+  settingsFromSpec: (spec) => {
+    const dense = spec.layers.filter((l) => l.type === 'dense');
+    if (dense.length !== spec.layers.length) return null;
+    if (dense.length === 0) return { hiddenLayers: 0 };
+    const [first] = dense;
+    // The fitter's networks have equal layers; a model with unequal ones cannot be shown by its settings.
+    if (dense.some((l) => l.units !== first.units || l.activation !== first.activation)) return null;
+    return { hiddenLayers: dense.length, units: first.units, activation: first.activation };
+  },
 };

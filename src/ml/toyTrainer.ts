@@ -18,6 +18,12 @@ export function workerTask(task: ToyTask): TaskSpec {
   return 'source' in task ? task.source : { kind: 'arrays', data: task.data };
 }
 
+/** The model's input shape and outputs for a task (the digits: 28×28 pixels, ten classes). */
+export function taskShape(task: ToyTask): { inputShape: number[]; outputUnits: number } {
+  const spec = workerTask(task);
+  return spec.kind === 'mnist' ? { inputShape: [28, 28, 1], outputUnits: 10 } : { inputShape: spec.data.inputShape, outputUnits: spec.data.outputUnits };
+}
+
 /**
  * Tiny data: an epoch takes a few milliseconds. Evaluate the full sets whenever allowed: after
  * every Step a learner takes, and at most 4 times a second while playing.
@@ -49,6 +55,8 @@ export interface ToyTrainerDefinition<S extends Schema, T extends ToyTask, Own =
   liveChange?(key: SettingKey<S>, settings: Values<S>): Partial<Hyperparams>;
   /** Runnable TensorFlow.js for these settings, for "Show me the code". */
   code(settings: Values<S>, task: T): string;
+  /** The settings that build `spec` (a saved or uploaded model), or null when these settings cannot describe it. */
+  settingsFromSpec?(spec: ModelSpec): Partial<Values<S>> | null;
   /** Figures the lesson's exercise checks may name, beyond the settings and the latest losses (`latest`: the evaluation being checked). */
   figures?(settings: Values<S>, latest?: Evaluation | null): Record<string, number | string | boolean | undefined>;
 }

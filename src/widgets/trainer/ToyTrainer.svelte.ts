@@ -5,6 +5,7 @@ import { throttleLatest, type ThrottledTask } from './throttleLatest';
 import { linkedSettings, settingsLink } from './sharedSettings';
 import { initialSettings, workerTask, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
 import type { Schema, Values } from '../../ml/schema';
+import type { ModelSpec } from '../../ml/modelSpec';
 import type { Evaluation } from '../../ml/trainingTypes';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
@@ -171,6 +172,20 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     this.#own = own;
     this.#settings = { ...this.#settings, ...settings };
     this.#enqueue(() => this.#rebuild(true));
+  }
+
+  /**
+   * The trainer now runs a saved or uploaded model: the settings follow its architecture where
+   * they can describe it (else they stay, with a note). Nothing is rebuilt: the worker has it.
+   */
+  adoptModel(spec: ModelSpec): void {
+    const settings = this.definition.settingsFromSpec?.(spec);
+    if (!settings) {
+      this.#notes = ['The loaded model’s layers cannot be shown with these settings; changing a network setting builds a new model.'];
+      return;
+    }
+    this.#settings = { ...this.#settings, ...settings };
+    this.#applied = { ...this.#applied, ...settings };
   }
 
   /** Back to the lesson's starting settings (and its data), keeping the learner's own data for later. */

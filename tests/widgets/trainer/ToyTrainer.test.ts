@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { ToyTrainer } from '../../../src/widgets/trainer/ToyTrainer.svelte';
 import { CURVE_FITTER } from '../../../src/ml/curveFitting';
+import { initialSettings } from '../../../src/ml/toyTrainer';
 import { useCpu } from '../../ml/helpers';
 import { inThreadClient, until } from './inThreadClient';
 
@@ -89,5 +90,28 @@ describe('ToyTrainer', () => {
     await until(() => toy.applied.units === 6);
     expect(toy.settings).toMatchObject({ units: 6, noise: CURVE_FITTER.schema.noise.default });
     expect(toy.trainer.summary?.totalParams).toBe(6 + 6 + 6 + 1);
+  });
+});
+
+describe('a saved model loaded into a toy trainer', () => {
+  it('takes the settings that build it, for every toy definition that can describe it', async () => {
+    const { CLASSIFIER_PLAYGROUND } = await import('../../../src/ml/classifierPlayground');
+    for (const definition of [CURVE_FITTER, CLASSIFIER_PLAYGROUND] as const) {
+      const base = initialSettings(definition as never, {}).settings as Record<string, unknown>;
+      // Another network than the lesson's, described by the definition's own settings.
+      const other = definition === CURVE_FITTER ? { hiddenLayers: 2, units: 5, activation: 'tanh' } : { hiddenLayers: 3, units1: 7, units2: 3, units3: 2, activation: 'relu' };
+      const spec = definition.model({ ...base, ...other } as never);
+      const read = definition.settingsFromSpec!(spec);
+      expect(definition.model({ ...base, ...read } as never)).toEqual(spec);
+    }
+    // Layers the fitter cannot show (unequal widths): no settings, and the toy says so.
+    expect(CURVE_FITTER.settingsFromSpec!({ layers: [{ type: 'dense', units: 4, activation: 'relu' }, { type: 'dense', units: 8, activation: 'relu' }] })).toBeNull();
+    const toy = curveFitter({ units: 16 });
+    toy.adoptModel({ layers: [{ type: 'dense', units: 4, activation: 'relu' }, { type: 'dense', units: 8, activation: 'relu' }] });
+    expect(toy.settings.units).toBe(16);
+    expect(toy.notes.join(' ')).toMatch(/cannot be shown with these settings/);
+    toy.adoptModel({ layers: [{ type: 'dense', units: 3, activation: 'sigmoid' }] });
+    expect(toy.settings).toMatchObject({ hiddenLayers: 1, units: 3, activation: 'sigmoid' });
+    expect(toy.applied).toMatchObject({ hiddenLayers: 1, units: 3, activation: 'sigmoid' });
   });
 });
