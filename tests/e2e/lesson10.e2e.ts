@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { exerciseDone, startApp, watchForeignRequests, type App, type Page } from './harness';
+import { exerciseDone, startApp, traceDigit, watchForeignRequests, type App, type Page } from './harness';
 import { decodeMnist, gunzip, stratifiedSplit } from '../../src/ml/mnist';
 
 let app: App;
@@ -11,27 +11,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** Traces a 28×28 digit on the pad with mouse strokes: one stroke per run of ink in each row. */
-async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
-  const pad = page.getByTestId('digit-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  const cell = box.width / 28;
-  for (let row = 0; row < 28; row++) {
-    let col = 0;
-    while (col < 28) {
-      while (col < 28 && digit[row * 28 + col] < 128) col++;
-      if (col >= 28) break;
-      const start = col;
-      while (col < 28 && digit[row * 28 + col] >= 128) col++;
-      const y = box.y + (row + 0.5) * cell;
-      await page.mouse.move(box.x + (start + 0.5) * cell, y);
-      await page.mouse.down();
-      await page.mouse.move(box.x + (col - 0.5) * cell + 0.5, y, { steps: 3 });
-      await page.mouse.up();
-    }
-  }
-}
 
 /** The listed top losses: each item's label, prediction and shown loss. */
 async function listed(page: Page): Promise<{ label: string; predicted: string; loss: number; text: string }[]> {

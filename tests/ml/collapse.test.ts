@@ -4,26 +4,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
-import type { DivergenceReport, Evaluation, TrainingData } from '../../src/ml/trainingTypes';
-import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
+import type { DivergenceReport, Evaluation } from '../../src/ml/trainingTypes';
 import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
-import { loadAssetFromDisk, useCpu } from './helpers';
+import { digitsTask, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
-async function digits(trainCount: number, valCount = 200): Promise<TrainingData> {
-  const data = await loadAssetFromDisk();
-  const split = stratifiedSplit(data.labels, 2000, 3);
-  return {
-    inputShape: [28, 28, 1],
-    outputUnits: 10,
-    loss: 'softmaxCrossEntropy',
-    train: { ...gatherDigits(data, split.train.subarray(0, trainCount)), count: trainCount },
-    validation: { ...gatherDigits(data, split.validation.subarray(0, valCount)), count: valCount },
-  };
-}
+const digits = (trainCount: number, valCount = 200) => digitsTask(trainCount, valCount);
 
 const hyper = (o: Partial<Hyperparams>): Hyperparams => ({ ...defaults(TRAINING_SCHEMA), epochs: 3, batchSize: 32, ...o });
 

@@ -3,30 +3,20 @@ import * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
 import type { TrainingData } from '../../src/ml/trainingTypes';
-import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
+
 import { MNIST_PRESETS, describeModel, type ModelSpec } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
 import { scheduledLearningRate } from '../../src/ml/schedules';
 import { findLearningRate } from '../../src/ml/lrFinder';
 import { generateCode } from '../../src/ml/codegen';
-import { loadAssetFromDisk, useCpu } from './helpers';
+import { digitsTask, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
 const hyper = (o: Partial<Hyperparams> = {}): Hyperparams => ({ ...defaults(TRAINING_SCHEMA), ...o });
 
-async function mnist(trainCount: number, valCount = 64): Promise<TrainingData> {
-  const data = await loadAssetFromDisk();
-  const split = stratifiedSplit(data.labels, 2000, 3);
-  return {
-    inputShape: [28, 28, 1],
-    outputUnits: 10,
-    loss: 'softmaxCrossEntropy',
-    train: { ...gatherDigits(data, split.train.subarray(0, trainCount)), count: trainCount },
-    validation: { ...gatherDigits(data, split.validation.subarray(0, valCount)), count: valCount },
-  };
-}
+const mnist = (trainCount: number, valCount = 64) => digitsTask(trainCount, valCount);
 
 /** y = 3x − 1 with a little noise: a problem whose good learning rates are known. */
 function line(count = 128): TrainingData {
