@@ -3,7 +3,6 @@ import * as tfjs from '@tensorflow/tfjs';
 import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
 import type { TrainingData } from '../../src/ml/trainingTypes';
-
 import { MNIST_PRESETS, describeModel, type ModelSpec } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
