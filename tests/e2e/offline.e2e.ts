@@ -29,6 +29,9 @@ async function lessonLinks(page: Page): Promise<string[]> {
 async function openLesson(page: Page, href: string): Promise<void> {
   await page.goto(new URL(href, app.baseUrl).href);
   await expect.poll(() => page.locator('article.lesson h1').count(), { timeout: 30_000 }).toBe(1);
+  // The lesson's body is a chunk of its own: wait for it, then for its widgets' code.
+  await expect.poll(() => page.locator('.lesson-loading').count(), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => page.locator('article.lesson .prose').count(), { timeout: 30_000 }).toBeGreaterThan(0);
   await expect.poll(() => page.locator('.widget-loading').count(), { timeout: 60_000 }).toBe(0);
 }
 
@@ -110,7 +113,9 @@ describe('privacy, content policy and offline use', () => {
       const violations = (await page.evaluate('window.__violations')) as string[];
       expect(violations, href).toEqual([]);
     }
-    expect(trained).toBeGreaterThanOrEqual(5);
+    // Every lesson but two trains here: the closing page has no widget, and lesson 11's classifier
+    // needs the learner's drawings first (its own e2e test trains it).
+    expect(trained).toBe(links.length - 2);
     expect(foreign).toEqual([]);
     await page.close();
   });
