@@ -33,19 +33,24 @@ export function hashQuery(hash: string): string {
  * keys of other widgets are left to them.
  */
 export function readLinkSettings(hash: string, widget: string): LinkSettings {
-  const values = new Map<string, string>();
-  const messages: string[] = [];
-  if (hash.length > MAX_HASH_LENGTH) {
-    messages.push(`This link is too long (${hash.length.toLocaleString('en')} characters; the limit is ${MAX_HASH_LENGTH.toLocaleString('en')}), so its settings were ignored.`);
-    return { values, messages };
+  return readQuerySettings(hashQuery(hash), `${widget}.`, hash.length);
+}
+
+/**
+ * The settings in a query string whose keys start with `prefix` (the prefix removed). `length` is
+ * what the cap applies to: the whole hash for a link, the query itself otherwise.
+ */
+export function readQuerySettings(query: string, prefix: string, length = query.length): LinkSettings {
+  if (length > MAX_HASH_LENGTH) {
+    return { values: new Map(), messages: [`This link is too long (${length.toLocaleString('en')} characters; the limit is ${MAX_HASH_LENGTH.toLocaleString('en')}), so its settings were ignored.`] };
   }
   let params: URLSearchParams;
   try {
-    params = new URLSearchParams(hashQuery(hash));
+    params = new URLSearchParams(query);
   } catch {
-    return { values, messages: ['The settings in this link could not be read, so the lesson’s settings are used.'] };
+    return { values: new Map(), messages: ['The settings in this link could not be read, so the lesson’s settings are used.'] };
   }
-  const prefix = `${widget}.`;
+  const values = new Map<string, string>();
   const repeated = new Set<string>();
   for (const [key, value] of params) {
     if (!key.startsWith(prefix)) continue;
@@ -53,7 +58,7 @@ export function readLinkSettings(hash: string, widget: string): LinkSettings {
     if (values.has(name)) repeated.add(name);
     values.set(name, value);
   }
-  for (const name of repeated) messages.push(`“${excerpt(name)}” was given more than once; the last value was used.`);
+  const messages = [...repeated].map((name) => `“${excerpt(name)}” was given more than once; the last value was used.`);
   return { values, messages };
 }
 

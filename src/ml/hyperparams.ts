@@ -1,4 +1,4 @@
-import type { OptionKey, Schema, Values } from './schema';
+import { checkValues, defaults, type OptionKey, type Schema, type Values } from './schema';
 import { AUGMENTATION } from './augment';
 
 /** The optimizers a learner can pick; their names are the Map's keys and nowhere else. */
@@ -40,3 +40,15 @@ export type Hyperparams = Values<typeof TRAINING_SCHEMA>;
 export const PACE_SCHEMA = {
   stepsPerSecond: { kind: 'number', label: 'Speed (steps per second)', min: 0, max: 120, default: 0, help: 'Slow enough to watch each step (0 = full speed).' },
 } satisfies Schema;
+
+/**
+ * A trainer widget's lesson props → its starting training settings: the schema's settings among
+ * the props, checked like anything typed (defaults, then `base`, fill the rest). Other props are
+ * the widget's own and are left alone. The messages say what was clamped or rejected.
+ */
+export function lessonHyperparams(props: Readonly<Record<string, unknown>>, base: Partial<Hyperparams> = {}): { hyper: Hyperparams; messages: string[] } {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(TRAINING_SCHEMA)) if (props[key] !== undefined) raw[key] = props[key];
+  const { values, messages } = checkValues(TRAINING_SCHEMA, raw);
+  return { hyper: { ...defaults(TRAINING_SCHEMA), ...base, ...values }, messages };
+}

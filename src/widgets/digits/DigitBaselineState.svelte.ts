@@ -1,8 +1,7 @@
 import { TrainerState } from '../trainer/TrainerState.svelte';
 import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
 import { MNIST_PRESETS } from '../../ml/modelSpec';
-import { TRAINING_SCHEMA, type Hyperparams } from '../../ml/hyperparams';
-import { checkAll } from '../../ml/schema';
+import { lessonHyperparams, type Hyperparams } from '../../ml/hyperparams';
 import type { Evaluation } from '../../ml/trainingTypes';
 import type { Calls } from '../../worker/protocol';
 import type { TrainingClient } from '../../worker/TrainingClient';
@@ -16,10 +15,9 @@ export const BASELINE_MODELS = new Map([
 export type BaselineModel = typeof BASELINE_MODELS extends ReadonlyMap<infer K, string> ? K : never;
 
 /** The training settings a lesson may start the widget with. */
-const SETTING_KEYS = ['learningRate', 'batchSize', 'optimizer', 'epochs'] as const;
 
 export interface DigitBaselineOptions {
-  /** The lesson's props: the model to start with and any of SETTING_KEYS. */
+  /** The lesson's props: the model to start with and any training setting (epochs default to 2). */
   props: Record<string, unknown>;
   exercises?: unknown;
   onexercise?: () => ((id: string) => void) | undefined;
@@ -42,9 +40,8 @@ export class DigitBaselineState {
 
   constructor(options: DigitBaselineOptions) {
     const props = options.props;
-    const picked = Object.fromEntries(SETTING_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
-    const { values, messages } = checkAll(TRAINING_SCHEMA, { epochs: 2, ...picked });
-    this.lessonHyper = values;
+    const { hyper, messages } = lessonHyperparams(props, { epochs: 2 });
+    this.lessonHyper = hyper;
     this.notes = messages;
     if (typeof props.model === 'string' && BASELINE_MODELS.has(props.model as BaselineModel)) this.#model = props.model as BaselineModel;
     this.trainer = new TrainerState({ createClient: options.createClient, runLabel: () => this.#model });

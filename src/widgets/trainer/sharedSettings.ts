@@ -1,5 +1,5 @@
 import { checkValues, toQuery, type Schema, type Values } from '../../ml/schema';
-import { excerpt, linkHash, readLinkSettings, unknownSettingsMessage } from '../../app/shareLink';
+import { excerpt, linkHash, readLinkSettings, readQuerySettings, unknownSettingsMessage } from '../../app/shareLink';
 
 export interface LinkedSettings<S extends Schema> {
   /** Settings of the schema the link gives, checked (clamped, looked up) like anything typed. */
@@ -16,7 +16,7 @@ export interface LinkedSettings<S extends Schema> {
  * (`?learningRate=…#/lesson/…`): `legacySearch` reads those too.
  */
 export function linkedSettings<S extends Schema>(widget: string, schema: S, extraKeys: readonly string[] = [], hash = location.hash, legacySearch = ''): LinkedSettings<S> {
-  const legacy = legacySearch ? readLinkSettings(`#?${[...safeParams(legacySearch)].map(([k, v]) => `${encodeURIComponent(`${widget}.${k}`)}=${encodeURIComponent(v)}`).join('&')}`, widget) : null;
+  const legacy = legacySearch ? readQuerySettings(legacySearch, '') : null;
   const linked = readLinkSettings(hash, widget);
   const all = new Map([...(legacy?.values ?? []), ...linked.values]);
   const raw: Record<string, unknown> = Object.create(null);
@@ -30,14 +30,6 @@ export function linkedSettings<S extends Schema>(widget: string, schema: S, extr
   const checked = checkValues(schema, raw);
   const messages = [...(legacy?.messages ?? []), ...linked.messages, unknownSettingsMessage(unknown), ...checked.messages].filter((m): m is string => m !== null);
   return { values: checked.values, extras, messages: messages.map((m) => `From the link: ${m}`) };
-}
-
-function safeParams(search: string): URLSearchParams {
-  try {
-    return new URLSearchParams(search);
-  } catch {
-    return new URLSearchParams();
-  }
 }
 
 /** A link to this lesson with widget `widget` set to `values` (only what differs from `base`) plus `extras`. */

@@ -76,6 +76,10 @@ describe('settings shared by link', () => {
     const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model'], LESSON, '?learningRate=0.02&model=mlp');
     expect(read.values).toEqual({ learningRate: 0.02 });
     expect(read.extras.get('model')).toBe('mlp');
+    // An old link over the cap is ignored as a whole, like a new one.
+    const huge = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model'], LESSON, `?learningRate=${'1'.repeat(MAX_HASH_LENGTH)}`);
+    expect(huge.values).toEqual({});
+    expect(huge.messages).toEqual([expect.stringMatching(/^From the link: This link is too long/)]);
   });
 
   it('never throws on random or hostile hashes, and always yields settings inside the schema (property)', () => {
