@@ -43,10 +43,15 @@ export function readLessonFiles(dir: string): Record<string, string> {
 export function lessonsPlugin(options: { dir?: string } = {}): Plugin {
   let lessonsDir = '';
   let building = false;
+  /** The lessons as compiled for the index, reused by the body modules (compiled once per build or edit). */
+  let compiled: LessonLibrary | null = null;
   const isLesson = (file: string) => path.dirname(path.resolve(file)) === lessonsDir && file.endsWith('.md');
 
   return {
     name: 'gradient-lab:lessons',
+    buildStart() {
+      compiled = null;
+    },
     configResolved(config) {
       lessonsDir = path.resolve(config.root, options.dir ?? 'lessons');
       building = config.command === 'build';
@@ -58,7 +63,8 @@ export function lessonsPlugin(options: { dir?: string } = {}): Plugin {
       // One lesson's body (`virtual:lessons/<slug>`): its own small chunk, loaded when the lesson opens.
       if (id.startsWith(`${RESOLVED_ID}/`)) {
         const slug = id.slice(RESOLVED_ID.length + 1);
-        const lesson = compileLessons(readLessonFiles(lessonsDir)).lessons.find((l) => l.slug === slug);
+        compiled ??= compileLessons(readLessonFiles(lessonsDir));
+        const lesson = compiled.lessons.find((l) => l.slug === slug);
         return `export default JSON.parse(${JSON.stringify(JSON.stringify(lesson?.segments ?? []))});`;
       }
       if (id !== RESOLVED_ID) return undefined;
@@ -69,6 +75,7 @@ export function lessonsPlugin(options: { dir?: string } = {}): Plugin {
         for (const file of Object.keys(files)) this.addWatchFile(path.join(lessonsDir, path.basename(file)));
       }
       const library = compileLessons(files);
+      compiled = library;
       // The page shows these too (home page, console); here they reach the author's terminal.
       for (const error of library.errors) this.warn(error.message);
       // The index (titles, summaries, exercises) ships with the page; each lesson's body is a chunk
@@ -79,6 +86,7 @@ export function lessonsPlugin(options: { dir?: string } = {}): Plugin {
     },
     hotUpdate({ file }) {
       if (!isLesson(file)) return undefined;
+      compiled = null;
       for (const module of this.environment.moduleGraph.idToModuleMap.values()) {
         if (module.id?.startsWith(RESOLVED_ID)) this.environment.moduleGraph.invalidateModule(module);
       }
