@@ -8,6 +8,7 @@ import type { BackendName } from '../worker/protocol';
 
 export interface ThroughputResult {
   backend: string;
+  threads?: number;
   requested: BackendName;
   model: MnistPreset;
   batchSize: number;
@@ -22,10 +23,10 @@ function median(values: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 }
 
-async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number): Promise<ThroughputResult> {
+async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number, threads?: number): Promise<ThroughputResult> {
   const client = new TrainingClient();
   try {
-    const info = await client.call('init', { backend: requested }, { timeoutMs: 120_000 });
+    const info = await client.call('init', { backend: requested, threads }, { timeoutMs: 120_000 });
     await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
     await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), batchSize, epochs: 0 }, tuning: { evaluationsPerEpoch: 1 } });
     const rates: number[] = [];
@@ -46,7 +47,7 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
     // Slow backends (WebGL drawn in software) may not report within the window: wait for a few reports.
     for (let waited = 0; rates.length < 3 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
     await client.call('pause', {});
-    return { backend: info.name, requested, model, batchSize, examplesPerSecond: median(rates), msPerStep: median(times), steps };
+    return { backend: info.name, threads: info.threads, requested, model, batchSize, examplesPerSecond: median(rates), msPerStep: median(times), steps };
   } catch (error) {
     return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -27,7 +27,7 @@ export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
 /** What differs between a real worker and a Node test: how backends start, how data is fetched. */
 export interface HandlerEnvironment {
-  setupBackend(choice: BackendChoice, onContextLost: () => void): Promise<BackendInfo>;
+  setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo>;
   fetch: typeof fetch;
   /** Drops the WebGL context (fault injection); false where there is none. */
   loseContext?: () => boolean;
@@ -96,9 +96,9 @@ export class TrainingHandler {
   }
 
   #handlers: Handlers = {
-    init: async ({ backend }) => {
+    init: async ({ backend, threads }) => {
       try {
-        this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
+        this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost(), threads);
       } catch (cause) {
         throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'backend');
       }
