@@ -64,7 +64,7 @@ export class TrainingSession {
       reportWeights: options.reportWeights ?? false,
     };
     this.#guard = new DivergenceGuard(options.runawayFactor ?? 1e4);
-    this.#evaluations = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0);
+    this.#evaluations = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0, options.evaluationBudget);
     this.#model = this.#buildModel();
     this.#optimizer = this.#buildOptimizer();
     this.#order = new EpochOrder(this.data.train.count, this.#seed);
@@ -105,6 +105,7 @@ export class TrainingSession {
     const { epochs } = this.#settings.current;
     if (this.#targetEpochs <= this.#epochsDone) this.#targetEpochs = epochs > 0 ? this.#epochsDone + epochs : Infinity;
     const generation = ++this.#generation;
+    this.#reports.markStart();
     this.#setState('running');
     this.#loop = this.#run(generation);
     return this.#loop;
@@ -211,7 +212,7 @@ export class TrainingSession {
 
   /** The one place an optimizer is built: the chosen kind at the current step's learning rate. */
   #buildOptimizer(): tf.Optimizer {
-    this.#appliedLearningRate = this.#currentLearningRate();
+    this.#appliedLearningRate = this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
     return createOptimizer(this.#settings.current.optimizer, this.#appliedLearningRate);
   }
 
@@ -271,10 +272,6 @@ export class TrainingSession {
     return false;
   }
 
-  #currentLearningRate(): number {
-    return this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
-  }
-
   /** Applies queued settings: between steps only, so a step never sees half a change. */
   #applyPendingChanges(): void {
     const effective = this.#settings.applyQueued();
@@ -294,7 +291,7 @@ export class TrainingSession {
 
   #trainBatch(): void {
     this.#applyPendingChanges();
-    const lr = this.#currentLearningRate();
+    const lr = this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
     if (lr !== this.#appliedLearningRate) {
       setOptimizerLearningRate(this.#optimizer, lr);
       this.#appliedLearningRate = lr;
@@ -374,6 +371,7 @@ export class TrainingSession {
       endOfEpoch,
     };
     Object.assign(evaluation, await evaluateModel(this.#model, this.data, this.#options));
+    evaluation.durationMs = this.#evaluations.finished();
     if (this.#state === 'disposed') return false;
     const losses = [evaluation.trainLoss, evaluation.valLoss].filter((l): l is number => l !== undefined && !Number.isNaN(l));
     if (losses.some((l) => !Number.isFinite(l))) {

@@ -121,3 +121,9 @@ export function gatherDigits(data: MnistData, indices: Int32Array): { x: Float32
   }
   return { x, y };
 }
+
+/**
+ * How the digit widgets' sessions evaluate: four times an epoch at most, and never more than 5 %
+ * of the time (on a slow machine the 2,000-digit validation pass is spaced out to fit).
+ */
+export const DIGITS_TUNING = { evaluationsPerEpoch: 4, evaluationBudget: 0.05 } as const;

@@ -25,6 +25,8 @@ export class ReportBuffer {
   #gradNorm: tf.Scalar | null = null;
   #firstStep = 0;
   #windowStart = 0;
+  #trainStart: number | null = null;
+  #msToFirstStep: number | null = null;
   #windowExamples = 0;
   #windowSteps = 0;
   #lossSum = 0;
@@ -38,6 +40,10 @@ export class ReportBuffer {
 
   /** Marks the start of step `step`, before its results are added. */
   startStep(step: number): void {
+    if (this.#trainStart !== null) {
+      this.#msToFirstStep = performance.now() - this.#trainStart;
+      this.#trainStart = null;
+    }
     if (this.#losses.length > 0) return;
     this.#firstStep = step;
     if (this.#windowSteps === 0) this.#windowStart = performance.now();
@@ -85,13 +91,19 @@ export class ReportBuffer {
     };
   }
 
+  /** Marks a train request: the next step's start gives the time to the first step. */
+  markStart(): void {
+    this.#trainStart = performance.now();
+  }
+
   /** Counts a healthy readback into the running means and closes the throughput window. */
-  accept(read: ReadResults): { examplesPerSecond: number; msPerStep: number } {
+  accept(read: ReadResults): { examplesPerSecond: number; msPerStep: number; msToFirstStep?: number } {
     for (const l of read.losses) this.#lossSum += l;
     this.#lossCount += read.losses.length;
     this.#accuracySum += read.accuracySum;
     const elapsed = Math.max(1e-3, performance.now() - this.#windowStart);
-    const rates = { examplesPerSecond: (this.#windowExamples / elapsed) * 1000, msPerStep: elapsed / Math.max(1, this.#windowSteps) };
+    const rates = { examplesPerSecond: (this.#windowExamples / elapsed) * 1000, msPerStep: elapsed / Math.max(1, this.#windowSteps), ...(this.#msToFirstStep !== null ? { msToFirstStep: this.#msToFirstStep } : {}) };
+    this.#msToFirstStep = null;
     this.resetWindow();
     return rates;
   }

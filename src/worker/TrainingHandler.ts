@@ -332,6 +332,7 @@ export class TrainingHandler {
       reportWeights: config.tuning.reportWeights,
       stepsPerSecond: live.stepsPerSecond,
       evaluationIntervalMs: config.tuning.evaluationIntervalMs,
+      evaluationBudget: config.tuning.evaluationBudget,
       resume: live.resume,
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),

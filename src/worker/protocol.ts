@@ -44,6 +44,8 @@ export interface SessionTuning {
   stepsPerSecond?: number;
   /** Evaluate at most this often (tiny toy sets finish an epoch every few ms). */
   evaluationIntervalMs?: number;
+  /** The largest share of the time evaluations may take (e.g. 0.05): they are spaced out to fit. */
+  evaluationBudget?: number;
   seed?: number;
 }
 

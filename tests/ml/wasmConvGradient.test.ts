@@ -40,7 +40,7 @@ describe('conv2d filter gradient built from ops wasm has', () => {
   for (const c of cases.filter((k) => k.stride === 1)) {
     it(`the input gradient as a plain convolution matches Conv2DBackpropInput for ${c.name} to 1e-4`, () => {
       const f = randomTensor(c.f, 2) as tf.Tensor4D;
-      const outShape = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, f, 1, c.pad).shape;
+      const outShape = tf.conv2d(tf.zeros<tf.Rank>(c.x) as tf.Tensor4D, f, 1, c.pad).shape as [number, number, number, number];
       const dy = randomTensor(outShape, 3) as tf.Tensor4D;
       const expected = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }) as tf.Tensor4D;
       const before = tf.memory().numTensors;
@@ -77,7 +77,7 @@ describe('training a CNN on wasm with these gradients', () => {
     const shapes = { x: [4, 14, 14, 1], f1: [5, 5, 1, 4], f2: [3, 3, 4, 6], f3: [3, 3, 6, 5] };
     const values = Object.fromEntries(Object.entries(shapes).map(([k, s], i) => [k, randomTensor(s, 10 + i).dataSync().slice()])) as Record<keyof typeof shapes, Float32Array>;
     const gradients = async (): Promise<Float32Array[]> => {
-      const t = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, tf.tensor(values[k as keyof typeof shapes], s)])) as Record<keyof typeof shapes, tf.Tensor4D>;
+      const t = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, tf.tensor<tf.Rank>(values[k as keyof typeof shapes], s as number[])])) as Record<keyof typeof shapes, tf.Tensor4D>;
       const before = tf.memory().numTensors;
       const lossOf = (f1: tf.Tensor, f2: tf.Tensor, f3: tf.Tensor) => {
         const h1 = tf.maxPool(tf.relu(tf.conv2d(t.x, f1 as tf.Tensor4D, 1, 'valid')), 2, 2, 'valid'); // 10 → 5

@@ -1,3 +1,4 @@
+import { DIGITS_TUNING } from '../../ml/mnist';
 import { TrainerState } from '../trainer/TrainerState.svelte';
 import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
 import { MNIST_PRESETS } from '../../ml/modelSpec';
@@ -58,7 +59,7 @@ export class DigitBaselineState {
 
   /** Starts the worker on the digits, builds the model, and computes the baseline there. */
   async start(dataUrl: string): Promise<void> {
-    await this.trainer.start('auto', { kind: 'mnist', url: dataUrl }, MNIST_PRESETS[this.#model], this.lessonHyper, { evaluationsPerEpoch: 4 });
+    await this.trainer.start('auto', { kind: 'mnist', url: dataUrl }, MNIST_PRESETS[this.#model], this.lessonHyper, DIGITS_TUNING);
     if (this.trainer.status !== 'ready') return;
     try {
       this.#baseline = await this.trainer.ask.pixelBaseline();
