@@ -122,6 +122,7 @@ export class TrainingSession {
   async trainOneStep(): Promise<void> {
     if (this.#state === 'running' || this.#state === 'disposed') return;
     const generation = ++this.#generation;
+    this.#reports.markStart();
     if (this.#order.done) await this.#endEpoch(generation, false);
     this.#trainBatch();
     if (!(await this.#flush(generation))) return;

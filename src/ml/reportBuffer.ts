@@ -46,7 +46,6 @@ export class ReportBuffer {
     }
     if (this.#losses.length > 0) return;
     this.#firstStep = step;
-    if (this.#windowSteps === 0) this.#windowStart = performance.now();
   }
 
   /** Keeps one batch's results (the buffer owns the tensors from here on). */
@@ -94,6 +93,7 @@ export class ReportBuffer {
   /** Marks a train request: the next step's start gives the time to the first step. */
   markStart(): void {
     this.#trainStart = performance.now();
+    this.#windowStart = this.#trainStart;
   }
 
   /** Counts a healthy readback into the running means and closes the throughput window. */
@@ -101,7 +101,11 @@ export class ReportBuffer {
     for (const l of read.losses) this.#lossSum += l;
     this.#lossCount += read.losses.length;
     this.#accuracySum += read.accuracySum;
-    const elapsed = Math.max(1e-3, performance.now() - this.#windowStart);
+    // Wall-clock time since the last report (or since Train): evaluations, readbacks and pacing
+    // count, so the speed shown is the examples a second the learner actually gets.
+    const now = performance.now();
+    const elapsed = Math.max(1e-3, now - this.#windowStart);
+    this.#windowStart = now;
     const rates = { examplesPerSecond: (this.#windowExamples / elapsed) * 1000, msPerStep: elapsed / Math.max(1, this.#windowSteps), ...(this.#msToFirstStep !== null ? { msToFirstStep: this.#msToFirstStep } : {}) };
     this.#msToFirstStep = null;
     this.resetWindow();

@@ -1,4 +1,5 @@
 import { tf } from '../ml/tf';
+import { warmUp } from '../ml/trainStep';
 import { TrainingSession } from '../ml/TrainingSession';
 import type { TrainingData } from '../ml/trainingTypes';
 import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
@@ -46,6 +47,7 @@ export class TrainingHandler {
   #env: HandlerEnvironment;
   #queue: Promise<void> = Promise.resolve();
   #backend: BackendInfo | null = null;
+  #warming: Promise<void> = Promise.resolve();
   #mnist: MnistData | null = null;
   #validationIndices: Int32Array | null = null;
   #trainIndices: Int32Array | null = null;
@@ -144,10 +146,12 @@ export class TrainingHandler {
       await this.#disposeSession();
       this.#sessionConfig = { spec, tuning: tuning ?? {} };
       this.#startSession({ hyper, stepsPerSecond: tuning?.stepsPerSecond, health });
+      if (this.#data.inputShape.length === 3) setTimeout(() => void this.#warmUp(), 0); // images: set the kernels up while the learner reads
       return { runId: this.#runId, summary };
     },
 
     train: async () => {
+      await this.#warming;
       const session = this.#requireSession();
       if (this.#contextLost) throw new WorkerError('The GPU context was lost. Switch to another backend to continue.', 'backend');
       void session.train();
@@ -313,6 +317,14 @@ export class TrainingHandler {
 
   #exampleSize(): number {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
+  }
+
+  /** One throw-away pass of the fresh model (see warmUp), unless training already began. */
+  #warmUp(): Promise<void> {
+    const session = this.#session;
+    if (!session || session.state !== 'idle' || session.step > 0) return this.#warming;
+    this.#warming = session.inspect((model, data) => warmUp(model, data, session.hyperparams.batchSize)).catch(() => {});
+    return this.#warming;
   }
 
   #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number } }): void {

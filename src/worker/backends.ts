@@ -243,14 +243,15 @@ export async function chooseBackend(choice: BackendChoice, probe: BackendProbe):
   const gpu = await probe.webgpu();
   if (gpu && !gpu.software) {
     if (await tryStart('webgpu')) measured.push({ name: 'webgpu', threads: 1, ms: await probe.measure() });
-  } else if (gpu) skipped.push(`WebGPU is drawn in software here (${gpu.description})`);
+  } else if (gpu) skipped.push('webgpu');
   const renderer = probe.renderer();
   if (renderer && !SOFTWARE_RENDERER.test(renderer)) {
     if (await tryStart('webgl')) measured.push({ name: 'webgl', threads: 1, ms: await probe.measure() });
-  } else if (renderer) skipped.push('Your browser draws graphics in software here, so training uses WebAssembly, about 9× faster');
+  } else if (renderer) skipped.push('webgl');
   measured.push(...(await bestThreads()));
   if (measured.length) {
-    const info = await settle(measured, failed, skipped.length ? `${skipped.join('. ')}.` : '', probe, tryStart);
+    const software = skipped.length > 0 && !measured.some((c) => c.name !== 'wasm');
+    const info = await settle(measured, failed, software ? 'Your browser draws graphics in software here, so training uses WebAssembly, about 9× faster.' : '', probe, tryStart);
     return { ...info, renderer: renderer ?? undefined, gpu: gpu?.description };
   }
   if (await tryStart('cpu')) return { name: 'cpu', threads: 1, renderer: renderer ?? undefined, failed, reason: 'Neither the GPU nor WebAssembly could start, so training uses plain JavaScript (slow).' };
@@ -268,7 +269,7 @@ async function settle(
   const best = measured.reduce((a, b) => (b.ms < a.ms ? b : a));
   const last = measured[measured.length - 1];
   if (best !== last && !(await tryStart(best.name, best.threads))) throw new Error(`${describe(best)} measured fastest but did not start again.`);
-  const figures = measured.length > 1 ? ` Measured on this machine: ${measured.map((c) => `${describe(c)} ${c.ms.toFixed(1)} ms`).join(', ')} per test batch, so it uses ${describe(best)}.` : '';
+  const figures = measured.length > 1 ? ` Measured here, per test batch: ${measured.map((c) => `${describe(c)} ${c.ms.toFixed(1)} ms`).join(', ')}; so it uses ${describe(best)}.` : '';
   void probe;
   return { name: best.name, threads: best.threads, failed, reason: `${preface}${figures}`.trim() || `${describe(best)} is what this browser offers.`, measured: measured.map((c) => ({ backend: describe(c), ms: c.ms })) };
 }

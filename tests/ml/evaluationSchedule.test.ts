@@ -65,4 +65,16 @@ describe('the report buffer', () => {
     reports.add(tf.scalar(1), undefined, undefined, 8);
     expect(reports.accept((await reports.read())!).msToFirstStep).toBeUndefined();
   });
+
+  it('measures speed over wall-clock time: time spent outside steps (evaluations) counts, as the learner waits for it too', async () => {
+    await useCpu();
+    const reports = new ReportBuffer();
+    reports.markStart();
+    reports.startStep(0);
+    reports.add(tf.scalar(1), undefined, undefined, 64);
+    await new Promise((r) => setTimeout(r, 100)); // an evaluation between the step and the report
+    const { examplesPerSecond, msPerStep } = reports.accept((await reports.read())!);
+    expect(examplesPerSecond).toBeLessThan(64 / 0.09);
+    expect(msPerStep).toBeGreaterThanOrEqual(90);
+  });
 });
