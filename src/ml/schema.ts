@@ -126,3 +126,13 @@ export function toQuery<S extends Schema>(schema: S, values: Values<S>, base?: V
   }
   return params.toString();
 }
+
+/** The part of a schema a widget offers (e.g. four of the training settings), in the order given. */
+export function pickParams<S extends Schema, K extends keyof S & string>(schema: S, keys: readonly K[]): Pick<S, K> {
+  return Object.fromEntries(keys.map((key) => [key, schema[key]])) as Pick<S, K>;
+}
+
+/** The values of `schema`'s keys among `values` (a widget's shown settings → what its link carries). */
+export function valuesOf<S extends Schema>(schema: S, values: Readonly<Record<string, unknown>>): Values<S> {
+  return Object.fromEntries(Object.keys(schema).map((key) => [key, values[key]])) as Values<S>;
+}
