@@ -1,6 +1,6 @@
 // What the learner sees and the keyboard path (issue 11): lesson 1 run with the keyboard alone
-// (Tab, Enter, Space, arrows; no mouse) trains to the finished state, trains one more epoch, reads
-// a held-out digit on the pad and ticks an exercise; on a phone-sized screen Train and the status
+// (Tab, Enter, Space, arrows; no mouse) trains to the finished state, trains one more epoch, draws
+// on the pad with the arrow keys, reads a held-out digit on the pad and ticks an exercise; on a phone-sized screen Train and the status
 // are on the widget's first screen, and nothing below them moves as the run goes on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exerciseDone, startApp, watchForeignRequests, type App, type Page } from './harness';
@@ -106,15 +106,21 @@ describe('the learner’s view and the keyboard path, in real Chromium', () => {
     await page.keyboard.press('Tab');
     expect((await focused(page))?.inPanel).toMatch(/-panel-code$/);
 
-    // The pad's keyboard path: a held-out digit goes onto the pad and the model reads it.
-    await tabTo(page, button('Load a held-out digit'), 'Load a held-out digit');
+    // The pad's keyboard paths: draw with the arrow keys and Space, and the model reads the drawing…
+    await tabTo(page, (f) => f.label === 'Digit drawing pad', 'the digit pad');
+    const prediction = widget.locator('[aria-live="polite"]', { hasText: /Prediction|Draw a digit/ }).first();
+    expect(await prediction.textContent()).toMatch(/Draw a digit/);
+    for (const key of ['Shift+ArrowUp', 'Shift+ArrowUp', 'Shift+ArrowUp', 'Space', 'Shift+ArrowDown', 'Shift+ArrowDown', 'Shift+ArrowDown', 'Shift+ArrowDown', 'Space']) await page.keyboard.press(key);
+    await expect.poll(() => prediction.textContent(), { timeout: 15_000 }).toMatch(/Prediction: \d/);
+    // …or a held-out digit goes onto the pad (the button just before it) and the model reads that.
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page))?.text).toBe('Load a held-out digit');
     let read = false;
     for (let k = 1; k <= 3 && !read; k++) {
       await page.keyboard.press('Enter');
       const heldOut = widget.getByTestId('held-out-digit');
       await expect.poll(() => heldOut.textContent()).toMatch(new RegExp(`^Digit ${k} of the 2,000 held-out ones`));
       const label = /labelled (\d)/.exec((await heldOut.textContent()) ?? '')![1];
-      const prediction = widget.locator('[aria-live="polite"]', { hasText: 'Prediction' }).first();
       await expect.poll(() => prediction.textContent(), { timeout: 15_000 }).toMatch(/Prediction: \d/);
       read = await expect
         .poll(() => prediction.textContent(), { timeout: 3_000 })
