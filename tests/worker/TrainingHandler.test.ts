@@ -83,7 +83,8 @@ describe('TrainingHandler + TrainingClient', () => {
     expect(runId).toBeGreaterThan(oldRun);
     expect(client.runId).toBe(runId);
     // Everything the old run said, up to the reset's reply (pause's last flush, 'paused', 'idle'), carries its id.
-    const untilReset = posted.filter((m) => m.type === 'event');
+    // (The digits' download reports come before any run: they are not the old run's.)
+    const untilReset = posted.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.event.kind !== 'download');
     expect(untilReset.map((m) => m.event.kind)).toContain('state');
     expect(new Set(untilReset.map((m) => m.runId))).toEqual(new Set([oldRun]));
     const stepsOf = (run: number) => posted.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.runId === run && m.event.kind === 'step');
