@@ -71,6 +71,10 @@ describe('TrainingHandler + TrainingClient', () => {
     const { client, posted, deliver } = connect();
     await client.call('init', { backend: 'cpu' });
     await client.call('load', { task: { kind: 'mnist', url: '/data/mnist-10k.bin', trainCount: 200 } });
+    // Loading reported the digits' download, up to all of its bytes (the page's progress bar).
+    const downloads = posted.flatMap((m) => (m.type === 'event' && m.event.kind === 'download' ? [m.event] : []));
+    expect(downloads.length).toBeGreaterThan(1);
+    expect(downloads.at(-1)!.received).toBe(downloads.at(-1)!.total);
     const { runId: oldRun } = await client.call('configure', { spec: MNIST_PRESETS.linear, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 } });
     // Listening from the start, so whatever the worker sends reaches this listener unless the client drops it.
     const seen: { event: SessionEvent; afterReset: boolean }[] = [];
