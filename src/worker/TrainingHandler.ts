@@ -111,7 +111,7 @@ export class TrainingHandler {
     load: async ({ task }) => {
       if (task.kind === 'mnist') {
         try {
-          this.#mnist = await loadMnist(task.url, this.#env.fetch);
+          this.#mnist = await loadMnist(task.url, this.#env.fetch, (received, total) => this.#emit({ kind: 'download', received, total }));
         } catch (cause) {
           throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'data');
         }

@@ -124,6 +124,7 @@ export type SessionEvent =
   | { kind: 'diverged'; report: DivergenceReport }
   | { kind: 'hyperChange'; change: HyperChange }
   | { kind: 'lrFinder'; done: number; total: number }
+  | { kind: 'download'; received: number; total: number }
   | { kind: 'error'; message: string; code: 'training' | 'contextLost' };
 
 export type WorkerMessage =
