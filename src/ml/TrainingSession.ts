@@ -71,13 +71,14 @@ export class TrainingSession {
     if (options.resume) {
       ({ step: this.#step, epochsDone: this.#epochsDone } = options.resume);
       this.#order.seek(options.resume.epochProgress ?? 0); // mid-epoch (another backend): the epoch count goes on, not back
-      this.#targetEpochs = this.#epochsDone;
+      this.#targetEpochs = options.resume.targetEpochs ?? this.#epochsDone; // a switched run still ends where it was going to
     }
   }
 
   get state(): SessionState { return this.#state; }
   get step(): number { return this.#step; }
   get epochsDone(): number { return this.#epochsDone; }
+  get targetEpochs(): number { return this.#targetEpochs; }
   get epochProgress(): number { return this.#order.progress; }
   /** The latest checked settings (a copy), changes queued while running included: what the next step uses. */
   get hyperparams(): Hyperparams {
