@@ -14,7 +14,7 @@ import { describeLatency } from './featureMaps';
 
 // The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
 type BenchFn = (...args: any[]) => Promise<any>;
-type Bench = { throughput: BenchFn; recipeRun: BenchFn; autoBackend: BenchFn; healthCost: BenchFn; liveChangeLatency: BenchFn };
+type Bench = { throughput: BenchFn; recipeRun: BenchFn; memoryCycles: BenchFn; autoBackend: BenchFn; healthCost: BenchFn; liveChangeLatency: BenchFn };
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -97,6 +97,16 @@ async function main(): Promise<void> {
       }
     }
     results.throughput = runs;
+
+    // Correctness, not speed: every backend frees what a run allocated.
+    const memory = [];
+    for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
+      const m = await bench('memoryCycles', backend, 3, backend === 'wasm' ? 1500 : 6000);
+      const ok = m.after.length === 3 && m.after.every((n: number) => n === m.baseline);
+      console.log(`memory on ${String(m.backend).padEnd(6)}: numTensors ${m.baseline} at start, ${m.after.join(' / ')} after 3 train/pause/dispose cycles — ${m.error ?? (ok ? 'back to baseline' : 'LEAK')}`);
+      memory.push({ ...m, backToBaseline: ok });
+    }
+    results.memory = memory;
 
     // Recipes: epochs to 97 % (evaluated 8 times an epoch, no time budget), one seed per run.
     const recipes = [];

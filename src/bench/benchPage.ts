@@ -201,6 +201,29 @@ async function liveChangeLatency(model: MnistPreset, trials: number): Promise<{ 
   }
 }
 
+/** numTensors in the worker after init, and after each of `cycles` train / pause / dispose cycles on `backend`. */
+async function memoryCycles(backend: BackendName, cycles: number, trainMs: number): Promise<{ backend: string; baseline: number; after: number[]; error?: string }> {
+  const client = new TrainingClient();
+  try {
+    const info = await client.call('init', { backend }, { timeoutMs: 120_000 });
+    await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
+    const baseline = (await client.call('memory', {})).numTensors;
+    const after: number[] = [];
+    for (let i = 0; i < cycles; i++) {
+      await client.call('configure', { spec: MNIST_PRESETS.cnn, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 }, tuning: DIGITS_TUNING });
+      await client.call('train', {});
+      await new Promise((r) => setTimeout(r, trainMs));
+      await client.call('pause', {});
+      after.push((await client.call('dispose', {})).numTensors);
+    }
+    return { backend: info.name, baseline, after };
+  } catch (error) {
+    return { backend: 'none', baseline: NaN, after: [], error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    client.terminate();
+  }
+}
+
 async function autoBackend(): Promise<{ name: string; reason: string; renderer?: string; threads: number; measured?: { backend: string; ms: number }[] }> {
   const client = new TrainingClient();
   try {
@@ -211,4 +234,4 @@ async function autoBackend(): Promise<{ name: string; reason: string; renderer?:
   }
 }
 
-Object.assign(window, { gradientLabBench: { throughput, recipeRun, autoBackend, healthCost, liveChangeLatency } });
+Object.assign(window, { gradientLabBench: { throughput, recipeRun, memoryCycles, autoBackend, healthCost, liveChangeLatency } });
