@@ -42,6 +42,8 @@ export class TrainingSession {
   #step = 0;
   #epochsDone = 0;
   #targetEpochs = 0;
+  /** The step this run began at: a schedule (one-cycle) spans the run, so "train more" gets a cycle of its own. */
+  #runStart = 0;
 
   #reports = new ReportBuffer();
   #guard: DivergenceGuard;
@@ -72,6 +74,7 @@ export class TrainingSession {
       ({ step: this.#step, epochsDone: this.#epochsDone } = options.resume);
       this.#order.seek(options.resume.epochProgress ?? 0); // mid-epoch (another backend): the epoch count goes on, not back
       this.#targetEpochs = options.resume.targetEpochs ?? this.#epochsDone; // a switched run still ends where it was going to
+      this.#runStart = options.resume.runStart ?? 0;
     }
   }
 
@@ -79,6 +82,7 @@ export class TrainingSession {
   get step(): number { return this.#step; }
   get epochsDone(): number { return this.#epochsDone; }
   get targetEpochs(): number { return this.#targetEpochs; }
+  get runStart(): number { return this.#runStart; }
   get epochProgress(): number { return this.#order.progress; }
   /** The latest checked settings (a copy), changes queued while running included: what the next step uses. */
   get hyperparams(): Hyperparams {
@@ -104,7 +108,10 @@ export class TrainingSession {
   train(): Promise<void> {
     if (this.#state === 'running' || this.#state === 'disposed') return this.#loop;
     const { epochs } = this.#settings.current;
-    if (this.#targetEpochs <= this.#epochsDone) this.#targetEpochs = epochs > 0 ? this.#epochsDone + epochs : Infinity;
+    if (this.#targetEpochs <= this.#epochsDone) {
+      this.#targetEpochs = epochs > 0 ? this.#epochsDone + epochs : Infinity;
+      this.#runStart = this.#step;
+    }
     const generation = ++this.#generation;
     this.#reports.markStart();
     this.#setState('running');
@@ -138,6 +145,7 @@ export class TrainingSession {
     this.#step = 0;
     this.#epochsDone = 0;
     this.#targetEpochs = 0;
+    this.#runStart = 0;
     this.#order = new EpochOrder(this.data.train.count, this.#seed);
     this.#optimizer = this.#buildOptimizer();
     this.#setState('idle');
@@ -214,7 +222,7 @@ export class TrainingSession {
 
   /** The one place an optimizer is built: the chosen kind at the current step's learning rate. */
   #buildOptimizer(): tf.Optimizer {
-    this.#appliedLearningRate = this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
+    this.#appliedLearningRate = this.#settings.learningRateAt(this.#step - this.#runStart, this.stepsPerEpoch);
     return createOptimizer(this.#settings.current.optimizer, this.#appliedLearningRate);
   }
 
@@ -293,7 +301,7 @@ export class TrainingSession {
 
   #trainBatch(): void {
     this.#applyPendingChanges();
-    const lr = this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
+    const lr = this.#settings.learningRateAt(this.#step - this.#runStart, this.stepsPerEpoch);
     if (lr !== this.#appliedLearningRate) {
       setOptimizerLearningRate(this.#optimizer, lr);
       this.#appliedLearningRate = lr;

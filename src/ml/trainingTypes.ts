@@ -139,5 +139,5 @@ export interface SessionOptions {
   /** The largest share of the time evaluations may take (e.g. 0.05); they are spaced out to fit. */
   evaluationBudget?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
-  resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number };
+  resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number; runStart?: number };
 }

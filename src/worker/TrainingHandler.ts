@@ -261,7 +261,7 @@ export class TrainingHandler {
         weights = this.#checkpoint;
       }
       // Read after the pause: the new session carries on with the old one's settings and count.
-      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone, epochProgress: old.epochProgress, targetEpochs: old.targetEpochs } } : null;
+      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone, epochProgress: old.epochProgress, targetEpochs: old.targetEpochs, runStart: old.runStart } } : null;
       await this.#disposeSession();
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
@@ -327,7 +327,7 @@ export class TrainingHandler {
     return this.#warming;
   }
 
-  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number } }): void {
+  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number; runStart?: number } }): void {
     const config = this.#sessionConfig!;
     const runId = ++this.#runId;
     this.#checkpoint = null;

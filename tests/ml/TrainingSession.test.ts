@@ -109,6 +109,27 @@ describe('TrainingSession on MNIST (cpu backend)', () => {
     await session.dispose();
   });
 
+  it('"train more" after a finished one-cycle run gets a cycle of its own, not the end of the old one', async () => {
+    const data = await smallMnist(320, 64);
+    const rates: { step: number; lr: number }[] = [];
+    const session = new TrainingSession({
+      spec: MNIST_PRESETS.linear,
+      data,
+      hyper: hyper({ epochs: 1, batchSize: 32, learningRate: 0.01, schedule: 'oneCycle' }),
+      readEvery: 1,
+      callbacks: { onStep: (p) => rates.push({ step: p.step, lr: p.learningRate }) },
+    });
+    await session.train();
+    const firstRunEnd = rates.at(-1)!.lr;
+    expect(firstRunEnd).toBeLessThan(0.001); // one-cycle ends near 0
+    await session.train(); // train more: another epoch
+    expect(session.epochsDone).toBe(2);
+    const second = rates.filter((r) => r.step > 10);
+    expect(Math.max(...second.map((r) => r.lr))).toBeGreaterThan(0.009); // warmed up to the peak again
+    expect(second[0].lr).toBeLessThan(0.002); // from a 25th of it
+    await session.dispose();
+  });
+
   it('pause stops the loop; train resumes from the same step', async () => {
     const data = await smallMnist(256, 64);
     const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ epochs: 0, batchSize: 16 }), readEvery: 2 });
