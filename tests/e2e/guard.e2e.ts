@@ -1,0 +1,65 @@
+// The divergence guard in real Chromium (issue 11): lesson 1 with SGD at learning rate 10 collapses
+// to chance, pauses and puts back its best weights; lesson 5's playground at 10 swings and is
+// warned about while it trains on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type App } from './harness';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+// Logs, in order, every text the status line shows and the moment the divergence alert appears.
+const RECORD = `(() => {
+  const card = document.querySelector('[data-testid="mnist-trainer"]');
+  const status = card.querySelector('[data-testid="trainer-status"]');
+  const log = (window.__log = [status.textContent.trim()]);
+  new MutationObserver(() => {
+    const text = status.textContent.trim();
+    if (text !== log.at(-1)) log.push(text);
+    if (card.querySelector('[data-testid="divergence"]') && !log.includes('ALERT')) log.push('ALERT');
+  }).observe(card, { childList: true, characterData: true, subtree: true });
+})()`;
+
+const accuracies = (texts: string[]) => texts.map((t) => /^Validation accuracy: ([\d.]+) %/.exec(t)).filter((m) => m !== null).map((m) => Number(m[1]));
+
+describe('the guard in real Chromium', () => {
+  it('lesson 1 with SGD at learning rate 10 (from a link) pauses with the collapse message and restores weights that score at least what they scored before', async () => {
+    const page = await app.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10`);
+    const card = page.getByTestId('mnist-trainer');
+    const train = card.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    expect(await card.getByRole('textbox', { name: 'Learning rate', exact: true }).inputValue()).toBe('10');
+
+    await page.evaluate(RECORD);
+    await train.click();
+    const alert = card.getByTestId('divergence');
+    await expect.poll(() => alert.count(), { timeout: 120_000, interval: 500 }).toBe(1);
+    const message = (await alert.textContent()) ?? '';
+    expect(message).toMatch(/^Training paused: the model collapsed to guessing\./);
+    expect(message).toMatch(/validation accuracy fell to [\d.]+ %, no better than guessing \(10\.0 %\)/);
+    expect(message).toMatch(/Try a learning rate 10 to 100× smaller, or switch to Adam/);
+    const claimed = /the weights from step \d+ \(([\d.]+) % validation accuracy\) are restored/.exec(message);
+    expect(claimed, message).not.toBeNull();
+
+    // Before: every accuracy shown until the alert. After: the restored weights, measured again
+    // (the status line then shows them, whatever the last evaluation before the collapse was).
+    const log = (await page.evaluate('window.__log')) as string[];
+    const before = accuracies(log.slice(0, log.indexOf('ALERT')));
+    expect(before.length, log.join(' | ')).toBeGreaterThanOrEqual(3);
+    await expect.poll(async () => accuracies((await page.evaluate('window.__log')) as string[]).at(-1), { timeout: 30_000 }).toBe(Number(claimed![1]));
+    const after = accuracies((await page.evaluate('window.__log')) as string[]).at(-1)!;
+    expect(after).toBeGreaterThanOrEqual(Math.max(...before));
+    // Paused: no more steps, and Train can start again.
+    await expect.poll(() => train.isEnabled()).toBe(true);
+    console.log(`collapse: accuracies shown before ${before.join(', ')} %; restored weights measured at ${after} %`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
