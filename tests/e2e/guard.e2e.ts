@@ -62,4 +62,31 @@ describe('the guard in real Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('lesson 5’s playground at learning rate 10 shows the instability notice while training goes on', async () => {
+    const page = await app.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.baseUrl}#/lesson/05-decision-boundaries?classifier-playground.learningRate=10`);
+    const card = page.getByTestId('classifier-playground');
+    const play = card.getByRole('button', { name: 'Play', exact: true });
+    await expect.poll(() => play.isEnabled(), { timeout: 90_000 }).toBe(true);
+    expect(await card.getByRole('textbox', { name: 'Learning rate', exact: true }).inputValue()).toBe('10');
+    const steps = async () => Number(await card.getAttribute('data-steps'));
+
+    await play.click();
+    const notice = card.getByTestId('training-notice');
+    await expect.poll(() => notice.count(), { timeout: 60_000, interval: 250 }).toBe(1);
+    expect(await notice.textContent()).toMatch(/The loss is jumping around rather than falling: the learning rate is probably too large\. Training goes on/);
+    const atNotice = await steps();
+    // Training goes on: more steps, no pause, no divergence alert.
+    await expect.poll(steps, { timeout: 20_000 }).toBeGreaterThan(atNotice + 50);
+    expect(await card.getByRole('button', { name: 'Pause', exact: true }).isEnabled()).toBe(true);
+    expect(await card.getByTestId('divergence').count()).toBe(0);
+    console.log(`instability: notice at step ${atNotice}, ${await steps()} steps a moment later`);
+    await card.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => play.isEnabled()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
