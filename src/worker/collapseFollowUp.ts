@@ -21,8 +21,10 @@ export class CollapseFollowUp {
   async measure(session: TrainingSession, report: DivergenceReport, tuning: SessionTuning): Promise<Evaluation | null> {
     // Training goes on from the restored step: what was seen after it belongs to the abandoned run.
     for (const step of this.#seen.keys()) if (step > report.restoredStep) this.#seen.delete(step);
-    const seen = this.#seen.get(report.restoredStep);
-    if (report.reason !== 'collapse' || !seen) return null;
+    if (report.reason !== 'collapse') return null;
+    // The best weights may be those of the very evaluation that called the collapse (never sent): the
+    // session's step and epoch are still its own then, and it had no running training loss to show.
+    const seen = this.#seen.get(report.restoredStep) ?? { epoch: session.epochsDone + session.epochProgress, trainLoss: Number.NaN, endOfEpoch: false };
     try {
       const options = { evaluateTrainingSet: tuning.evaluateTrainingSet ?? false, reportPredictions: tuning.reportPredictions ?? false };
       const measured = await session.inspect((model, data) => evaluateModel(model, data, options));

@@ -74,16 +74,35 @@ describe('the guard in real Chromium', () => {
     expect(await card.getByRole('textbox', { name: 'Learning rate', exact: true }).inputValue()).toBe('10');
     const steps = async () => Number(await card.getAttribute('data-steps'));
 
+    // The notice holds only while the swings do (evaluations come 4 times a second): log each time
+    // it appears, with the step count then, rather than hoping a poll catches it.
+    await page.evaluate(`(() => {
+      const card = document.querySelector('[data-testid="classifier-playground"]');
+      const status = card.querySelector('[data-testid="trainer-status"]');
+      window.__notices = [];
+      window.__losses = [];
+      new MutationObserver(() => {
+        const notice = card.querySelector('[data-testid="training-notice"]');
+        if (notice && window.__notices.at(-1)?.text !== notice.textContent) window.__notices.push({ step: Number(card.dataset.steps), text: notice.textContent });
+        if (!notice && window.__notices.length && window.__notices.at(-1).text !== null) window.__notices.push({ step: Number(card.dataset.steps), text: null });
+        const loss = /test loss: ([\\d.]+)/.exec(status.textContent);
+        if (loss && window.__losses.at(-1) !== loss[1]) window.__losses.push(loss[1]);
+      }).observe(card, { childList: true, characterData: true, subtree: true, attributes: true });
+    })()`);
     await play.click();
-    const notice = card.getByTestId('training-notice');
-    await expect.poll(() => notice.count(), { timeout: 60_000, interval: 250 }).toBe(1);
-    expect(await notice.textContent()).toMatch(/The loss is jumping around rather than falling: the learning rate is probably too large\. Training goes on/);
-    const atNotice = await steps();
+    const notices = () => page.evaluate('window.__notices') as Promise<{ step: number; text: string | null }[]>;
+    const losses = async () => ((await page.evaluate('window.__losses')) as string[]).join(' ');
+    await expect.poll(async () => (await notices()).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0).catch(async () => {
+      throw new Error(`no instability notice; at step ${await steps()}, test losses shown: ${await losses()}`);
+    });
+    const first = (await notices())[0];
+    expect(first.text).toMatch(/The loss is jumping around rather than falling: the learning rate is probably too large\. Training goes on/);
+    const atNotice = first.step;
     // Training goes on: more steps, no pause, no divergence alert.
     await expect.poll(steps, { timeout: 20_000 }).toBeGreaterThan(atNotice + 50);
     expect(await card.getByRole('button', { name: 'Pause', exact: true }).isEnabled()).toBe(true);
     expect(await card.getByTestId('divergence').count()).toBe(0);
-    console.log(`instability: notice at step ${atNotice}, ${await steps()} steps a moment later`);
+    console.log(`instability: notice at step ${atNotice}, ${await steps()} steps a moment later; shown ${(await notices()).filter((n) => n.text).length} times; test losses ${((await page.evaluate('window.__losses')) as string[]).slice(0, 40).join(' ')}`);
     await card.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect.poll(() => play.isEnabled()).toBe(true);
     expect(errors).toEqual([]);

@@ -122,4 +122,17 @@ describe('the guard on synthetic traces', () => {
     );
     expect(guard(slow)).toEqual([]);
   });
+
+  it('instability, not collapse: a two-class run whose loss swings far above an untrained model’s while accuracy swings around chance (the playground at 10)', () => {
+    const LN2 = Math.log(2);
+    const swinging = trace(3, (t) => (Math.round(t * 4) % 2 ? 5.5 * LN2 : 1.3 * LN2), (t) => (Math.round(t * 4) % 2 ? 0.49 : 0.53), { batch: 0.1, validation: 0.05 }, 3);
+    const findings = guard(swinging, 2);
+    expect(findings.some((f) => f.what === 'unstable')).toBe(true);
+    expect(findings.filter((f) => f.what !== 'unstable')).toEqual([]);
+  });
+
+  it('a converged run whose tiny held-out loss jitters (0.0004 to 0.003) gets no instability warning', () => {
+    const converged = trace(4, (t) => (t < 1 ? 0.7 * Math.exp(-6 * t) : 0.0015), (t) => (t < 1 ? 0.5 + 0.5 * t : 1), { batch: 0.5, validation: 0.7 }, 4);
+    expect(guard(converged, 2)).toEqual([]);
+  });
 });
