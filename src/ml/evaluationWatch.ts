@@ -17,6 +17,10 @@ const COLLAPSE_RUN = 3;
 /** Recent evaluations instability is judged over, and the direction changes that make it unstable. */
 const WINDOW = 7;
 const TURNS = 4;
+/** A loss up to this many times an untrained model's still counts as "at" it. */
+const UNTRAINED_MARGIN = 1.25;
+/** Swings smaller than this share of the run's first held-out loss are noise, however large relative to a loss near 0. */
+const NOISE_FLOOR = 0.02;
 
 export class EvaluationWatch {
   readonly #chance: number | null;
@@ -24,6 +28,7 @@ export class EvaluationWatch {
   #best = -Infinity;
   #atChance: WatchedEvaluation[] = [];
   #losses: number[] = [];
+  #firstLoss: number | null = null;
 
   /** `classes`: how many classes the model tells apart (2 for a sigmoid output), or null for regression. */
   constructor(classes: number | null) {
@@ -46,7 +51,9 @@ export class EvaluationWatch {
     const chance = this.#chance;
     const untrained = this.#untrainedLoss;
     if (chance === null || untrained === null || e.valAccuracy === undefined || e.valLoss === undefined) return null;
-    const atChance = e.valAccuracy <= chance + 0.05 && e.valLoss >= 0.97 * untrained;
+    // At an untrained model's loss, not far above it: a run whose loss swings to several times
+    // that is unstable (warned about, training goes on), not collapsed.
+    const atChance = e.valAccuracy <= chance + 0.05 && e.valLoss >= 0.97 * untrained && e.valLoss <= UNTRAINED_MARGIN * untrained;
     this.#best = Math.max(this.#best, e.valAccuracy);
     if (!atChance) {
       this.#atChance = [];
@@ -66,6 +73,8 @@ export class EvaluationWatch {
   /** The held-out loss changed direction again and again by large steps, and is not at its best. */
   #unstable(loss: number | undefined): boolean {
     if (loss === undefined || !Number.isFinite(loss)) return false;
+    this.#firstLoss ??= loss;
+    const floor = NOISE_FLOOR * this.#firstLoss;
     this.#losses = [...this.#losses, loss].slice(-WINDOW);
     const l = this.#losses;
     if (l.length < WINDOW) return false;
@@ -73,7 +82,8 @@ export class EvaluationWatch {
     for (let i = 1; i + 1 < l.length; i++) {
       const up = l[i] > l[i - 1];
       const nextUp = l[i + 1] > l[i];
-      const big = Math.abs(l[i + 1] - l[i]) > 0.2 * Math.min(l[i], l[i + 1]);
+      const step = Math.abs(l[i + 1] - l[i]);
+      const big = step > 0.2 * Math.min(l[i], l[i + 1]) && step > floor;
       if (up !== nextUp && big) turns++;
     }
     return turns >= TURNS && loss > Math.min(...l);

@@ -11,6 +11,7 @@ import type { LoadedDigits } from './digitLessonCalls';
 import { lessonCallHandlers } from './lessonCalls';
 import type { ModelSpec } from '../ml/modelSpec';
 import { modelFileHandlers } from './modelFiles';
+import { CollapseFollowUp } from './collapseFollowUp';
 import type { ModelStorage } from './modelStorage';
 import {
   WorkerError,
@@ -333,6 +334,7 @@ export class TrainingHandler {
     this.#checkpoint = null;
     // The current session reports under the current run (a reset starts a new one); a replaced one under its own.
     const emit = (event: SessionEvent): void => this.#emit(event, this.#session === session ? this.#runId : runId);
+    const collapse = new CollapseFollowUp();
     const session: TrainingSession = new TrainingSession({
       spec: config.spec,
       data: this.#data!,
@@ -351,9 +353,13 @@ export class TrainingHandler {
         onStep: (progress) => emit({ kind: 'step', progress }),
         onEvaluate: (evaluation) => {
           emit({ kind: 'evaluate', evaluation });
+          collapse.note(evaluation);
           void this.#saveCheckpoint(session);
         },
-        onDiverged: (report) => emit({ kind: 'diverged', report }),
+        onDiverged: (report) => {
+          emit({ kind: 'diverged', report });
+          void collapse.measure(session, report, config.tuning).then((restored) => restored && emit({ kind: 'evaluate', evaluation: restored }));
+        },
         onHyperChange: (change) => emit({ kind: 'hyperChange', change }),
         onError: (error) => emit({ kind: 'error', message: `Training stopped: ${error.message}`, code: 'training' }),
       },
