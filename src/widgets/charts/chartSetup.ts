@@ -10,8 +10,21 @@ import {
   ScatterController,
   type Plugin,
 } from 'chart.js';
+import { themeColour, watchTheme } from '../pageTheme';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+
+/**
+ * Text (ticks, titles, legend) and grid lines take the page theme's colours; every chart follows a
+ * switch of theme at once. Chart.js keeps its defaults globally, so this is set once, here.
+ */
+function applyTheme(): void {
+  Chart.defaults.color = themeColour('--color-muted', '#525a6c');
+  Chart.defaults.borderColor = themeColour('--color-plot-grid', '#e5e7eb');
+  for (const chart of Object.values(Chart.instances)) chart.update('none');
+}
+applyTheme();
+watchTheme(applyTheme);
 
 export interface VerticalMarker {
   x: number;
@@ -30,8 +43,8 @@ export const markerPlugin: Plugin<'line'> = {
     const x = scales.x;
     if (!x || items.length === 0) return;
     ctx.save();
-    ctx.strokeStyle = 'rgba(180, 83, 9, 0.85)';
-    ctx.fillStyle = 'rgba(146, 64, 14, 1)';
+    ctx.strokeStyle = themeColour('--color-chart-marker', 'rgb(180 83 9 / 0.85)');
+    ctx.fillStyle = themeColour('--color-chart-marker-text', '#92400e');
     ctx.font = '11px system-ui, sans-serif';
     ctx.setLineDash([4, 3]);
     items.forEach((item, i) => {
