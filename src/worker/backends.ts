@@ -162,11 +162,11 @@ export async function chooseBackend(choice: BackendChoice, probe: BackendProbe):
         }
         await tryStart('webgl');
       }
-      return { name: 'webgl', renderer, failed, reason: `Your GPU (${renderer}) through WebGL measured fastest.` };
+      return { name: 'webgl', renderer, failed, reason: 'Your graphics card measured fastest, so training uses it (through WebGL).' };
     }
   }
   const why = renderer
-    ? `WebGL here is drawn in software (${renderer}), which is about 9× slower than WebAssembly, so training uses wasm.`
+    ? 'Your browser draws graphics in software here, so training uses WebAssembly, about 9× faster.'
     : 'WebGL 2 is not available here, so training uses WebAssembly.';
   if (await tryStart('wasm')) return { name: 'wasm', renderer: renderer ?? undefined, failed, reason: why };
   if (await tryStart('cpu')) return { name: 'cpu', renderer: renderer ?? undefined, failed, reason: 'Neither WebGL nor WebAssembly could start, so training uses plain JavaScript (slow).' };
