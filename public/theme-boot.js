@@ -6,7 +6,7 @@
   var stored = null;
   try {
     stored = window.localStorage.getItem('gradient-lab.theme');
-  } catch (e) {
+  } catch {
     // Storage refused (privacy settings): follow the system setting.
   }
   var systemDark = !!(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);

@@ -39,7 +39,8 @@ async function violations(page: Page): Promise<string[]> {
 async function trainALittle(page: Page): Promise<void> {
   if (!(await trainBriefly(page))) return;
   const status = page.getByTestId('trainer-status');
-  if ((await status.count()) > 0) await expect.poll(() => status.first().textContent(), { timeout: 90_000 }).toMatch(/Validation accuracy/);
+  // The digit trainer has no step counter: wait for its first evaluation (a loss or an accuracy).
+  if ((await status.count()) > 0) await expect.poll(() => status.first().textContent(), { timeout: 90_000 }).toMatch(/(accuracy|loss)\b/i);
   const pause = page.getByRole('button', { name: 'Pause', exact: true }).first();
   if ((await pause.count()) > 0 && (await pause.isEnabled())) await pause.click();
 }
