@@ -1,11 +1,11 @@
 // Light or dark: the system setting unless the learner chose otherwise with the header's toggle.
 // The choice is stored only while it differs from the system, so toggling back to what the
-// system says means "follow the system" again. public/theme-boot.js applies it before first paint.
+// system says means "follow the system" again. scripts/themeBoot.ts applies it before first paint.
 import type { StorageLike } from './progress.svelte';
 
 export type Theme = 'light' | 'dark';
 
-/** The storage key public/theme-boot.js reads too. */
+/** The storage key the boot script (scripts/themeBoot.ts) reads too. */
 export const THEME_KEY = 'gradient-lab.theme';
 
 /** What the state class needs of `window.matchMedia('(prefers-color-scheme: dark)')`. */

@@ -1,11 +1,12 @@
 // The colour theme: the system setting unless the learner chose otherwise; the choice remembered,
-// storage that refuses survived; and the boot script (public/theme-boot.js) that applies it before
+// storage that refuses survived; and the boot script (scripts/themeBoot.ts) that applies it before
 // the first paint agrees with the state class on the key and on what to show.
-import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { THEME_KEY, ThemeState, type SystemScheme } from '../../src/app/ThemeState.svelte';
 import type { StorageLike } from '../../src/app/progress.svelte';
+import { THEME_BOOT_SCRIPT } from '../../scripts/themeBoot';
+import { CONTENT_SECURITY_POLICY, THEME_BOOT_HASH } from '../../scripts/contentPolicy';
 
 class MemoryStorage implements StorageLike {
   data = new Map<string, string>();
@@ -88,8 +89,8 @@ describe('ThemeState', () => {
   });
 });
 
-describe('public/theme-boot.js', () => {
-  const script = readFileSync('public/theme-boot.js', 'utf8');
+describe('the theme boot script', () => {
+  const script = THEME_BOOT_SCRIPT;
 
   function boot(stored: string | null, systemDark: boolean, refuseStorage = false): string | undefined {
     const dom = new JSDOM('<!doctype html><html><head></head><body></body></html>', { runScripts: 'outside-only', url: 'http://localhost/' });
@@ -114,6 +115,11 @@ describe('public/theme-boot.js', () => {
         if (stored !== null) storage.setItem(THEME_KEY, stored);
         expect(boot(stored, systemDark), `${stored} ${systemDark}`).toBe(new ThemeState(root(), storage, fakeSystem(systemDark)).theme);
       }
+  });
+
+  it('is the one inline script the content policy allows, by its hash', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain(`script-src 'self' 'wasm-unsafe-eval' ${THEME_BOOT_HASH}`);
+    expect(THEME_BOOT_HASH).toMatch(/^'sha256-[A-Za-z0-9+/]{43}='$/);
   });
 
   it('follows the system where storage refuses', () => {

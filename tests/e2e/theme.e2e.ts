@@ -15,9 +15,14 @@ afterAll(async () => {
 
 const LESSON_1 = '#/lesson/01-train-a-digit-classifier';
 
-// Runs before the page's own scripts: records the theme at the first animation frame, which comes
-// before the first paint.
-const FIRST_FRAME = `requestAnimationFrame(() => { window.__firstFrameTheme = document.documentElement.dataset.theme ?? 'none'; })`;
+// Runs before the page's own scripts: records the theme as soon as the parser has made <body>, before
+// anything can be painted and before the app's (deferred) module runs, so only the boot script in
+// <head> can have set it.
+const FIRST_FRAME = `new MutationObserver((_, observer) => {
+  if (!document.body) return;
+  window.__firstFrameTheme = document.documentElement.dataset.theme ?? 'none';
+  observer.disconnect();
+}).observe(document, { childList: true, subtree: true })`;
 
 // The page's background is painted by the root element (theme.css sets it on :root).
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -45,7 +50,7 @@ function bar(): Uint8Array {
 }
 
 describe('dark mode', () => {
-  it('the toggle changes the page background and the choice survives a reload, applied before the first frame', async () => {
+  it('the toggle changes the page background and the choice survives a reload, applied before the body is parsed', async () => {
     const page = await freshPage('light', FIRST_FRAME);
     expect(await theme(page)).toBe('light');
     const light = await background(page);
@@ -69,7 +74,7 @@ describe('dark mode', () => {
     await page.close();
   });
 
-  it('follows a dark system setting, at first paint and when it changes', async () => {
+  it('follows a dark system setting, before the body is parsed and when it changes', async () => {
     const page = await freshPage('dark', FIRST_FRAME);
     expect(await page.evaluate('window.__firstFrameTheme')).toBe('dark');
     expect(await theme(page)).toBe('dark');
@@ -89,15 +94,24 @@ describe('dark mode', () => {
         const [r, , , a] = c.getContext('2d')!.getImageData(c.width / 2, c.height / 2, 1, 1).data;
         return { r, a };
       });
+    // The reader is throttled and lags the last stroke: wait until the view stops changing.
+    const settledView = async (): Promise<string> => {
+      let before = await modelView();
+      for (;;) {
+        await page.waitForTimeout(400);
+        const now = await modelView();
+        if (now === before) return now;
+        before = now;
+      }
+    };
     await expect.poll(async () => (await modelView()).split(',').some((v) => Number(v) < 128)).toBe(true);
-    const seenInLight = await modelView();
+    const seenInLight = await settledView();
     expect(await padInk()).toMatchObject({ r: 17, a: 255 });
 
     await page.getByTestId('theme-toggle').click();
     await expect.poll(async () => (await padInk()).r).toBe(238);
-    // The pad is read again after the repaint; give the throttled reader time, then compare.
-    await page.waitForTimeout(600);
-    const seenInDark = await modelView();
+    // The pad is read again after the repaint.
+    const seenInDark = await settledView();
     const light = seenInLight.split(',').map(Number);
     const difference = seenInDark.split(',').map((v, i) => Math.abs(Number(v) - light[i]));
     // Equal but for rounding where a stroke's edge is partly transparent (the canvas stores colours
