@@ -26,6 +26,14 @@ const FIRST_FRAME = `new MutationObserver((_, observer) => {
 
 // The page's background is painted by the root element (theme.css sets it on :root).
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+/** Opaque pixels brighter than light grey on the (transparent) loss chart: its grid lines in the light theme. */
+const brightChartPixels = (page: Page) =>
+  page.locator('.chart canvas').first().evaluate((c: HTMLCanvasElement) => {
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && data[i] > 200 && data[i + 1] > 200 && data[i + 2] > 200) count++;
+    return count;
+  });
 const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
 
 /** A page of lesson 1 under the system's `scheme`, with no theme choice stored (tests share one browser). */
@@ -54,6 +62,8 @@ describe('dark mode', () => {
     const page = await freshPage('light', FIRST_FRAME);
     expect(await theme(page)).toBe('light');
     const light = await background(page);
+    const brightInLight = await brightChartPixels(page);
+    expect(brightInLight).toBeGreaterThan(1000);
 
     const toggle = page.getByTestId('theme-toggle');
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
@@ -61,6 +71,8 @@ describe('dark mode', () => {
     await expect.poll(() => background(page)).not.toBe(light);
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     const dark = await background(page);
+    // The chart drawn before the switch follows it: its grid goes dark with the page.
+    await expect.poll(() => brightChartPixels(page)).toBeLessThan(brightInLight / 10);
 
     await page.reload();
     await openLesson(page, app.baseUrl, LESSON_1);

@@ -14,14 +14,28 @@ import { themeColour, watchTheme } from '../pageTheme';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
+type ScaleParts = Partial<Record<'grid' | 'border' | 'ticks' | 'title', { color?: unknown }>>;
+
 /**
  * Text (ticks, titles, legend) and grid lines take the page theme's colours; every chart follows a
- * switch of theme at once. Chart.js keeps its defaults globally, so this is set once, here.
+ * switch of theme at once. New charts read Chart.js's global defaults; a chart already drawn has
+ * copied them into its scales' options when it was made, so those are repainted one by one.
  */
 function applyTheme(): void {
-  Chart.defaults.color = themeColour('--color-muted', '#525a6c');
-  Chart.defaults.borderColor = themeColour('--color-plot-grid', '#e5e7eb');
-  for (const chart of Object.values(Chart.instances)) chart.update('none');
+  const text = themeColour('--color-muted', '#525a6c');
+  const grid = themeColour('--color-plot-grid', '#e5e7eb');
+  Chart.defaults.color = text;
+  Chart.defaults.borderColor = grid;
+  for (const chart of Object.values(Chart.instances)) {
+    const scales = (chart.config.options?.scales ?? {}) as Record<string, ScaleParts | undefined>;
+    for (const scale of Object.values(scales)) {
+      if (scale?.grid) scale.grid.color = grid;
+      if (scale?.border) scale.border.color = grid;
+      if (scale?.ticks) scale.ticks.color = text;
+      if (scale?.title) scale.title.color = text;
+    }
+    chart.update('none');
+  }
 }
 applyTheme();
 watchTheme(applyTheme);
