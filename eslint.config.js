@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'public/data/', 'bench/results.json'] },
+  { ignores: ['scratch/', 'dist/', 'node_modules/', 'public/data/', 'bench/results.json'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

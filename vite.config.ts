@@ -4,20 +4,24 @@ import { bundleSizeReport } from './scripts/bundleSizeReport.ts';
 import { lessonsPlugin } from './scripts/lessonsPlugin.ts';
 import { contentPolicy } from './scripts/contentPolicy.ts';
 import { offlineApp } from './scripts/offlineApp.ts';
+import { CROSS_ORIGIN_ISOLATION } from './scripts/crossOriginIsolation.ts';
+import { wasmThreadsFix } from './scripts/wasmThreadsFix.ts';
 
 export default defineConfig({
-  plugins: [svelte(), lessonsPlugin(), bundleSizeReport(), contentPolicy(), offlineApp()],
+  plugins: [wasmThreadsFix(), svelte(), lessonsPlugin(), bundleSizeReport(), contentPolicy(), offlineApp()],
   base: './',
   // Lessons are routed by the hash (#/lesson/…): an unknown path is a 404, never the index page.
   appType: 'mpa',
-  worker: { format: 'es' },
+  // The training worker is bundled by its own pipeline: it needs the wasm threads fix too.
+  worker: { format: 'es', plugins: () => [wasmThreadsFix()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 1500,
     rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
-  server: { port: 5173, strictPort: false },
-  preview: { port: 4173 },
+  // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer); see scripts/crossOriginIsolation.ts.
+  server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { port: 4173, headers: CROSS_ORIGIN_ISOLATION },
   test: {
     projects: [
       {

@@ -2,7 +2,8 @@
 // precaches every file of the build — lessons, widget chunks, tfjs and its wasm binaries, the
 // digits — under a revision per file, so a new build replaces exactly what changed. It waits
 // until the learner accepts the update (src/app/UpdateNotice.svelte), and ships the manifest
-// and icons that make the app installable.
+// and icons that make the app installable. On a static host it also makes the page cross-origin
+// isolated (public/sw-isolation.js), so wasm may use threads there too.
 import { VitePWA } from 'vite-plugin-pwa';
 
 export function offlineApp() {
@@ -34,6 +35,8 @@ export function offlineApp() {
       navigateFallback: null,
       cleanupOutdatedCaches: true,
       clientsClaim: true,
+      // Adds COOP/COEP to what the service worker serves, for static hosts that cannot send them.
+      importScripts: ['sw-isolation.js'],
     },
   });
 }

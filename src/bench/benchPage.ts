@@ -4,14 +4,18 @@ import { TrainingClient } from '../worker/TrainingClient';
 import { MNIST_PRESETS, type MnistPreset } from '../ml/modelSpec';
 import { TRAINING_SCHEMA } from '../ml/hyperparams';
 import { defaults } from '../ml/schema';
+import { DIGITS_TUNING } from '../ml/mnist';
 import type { BackendName } from '../worker/protocol';
 
 export interface ThroughputResult {
   backend: string;
+  threads?: number;
   requested: BackendName;
   model: MnistPreset;
   batchSize: number;
   examplesPerSecond: number;
+  /** Examples per second in each measuring window. */
+  rates: number[];
   msPerStep: number;
   steps: number;
   error?: string;
@@ -22,33 +26,106 @@ function median(values: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 }
 
-async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number): Promise<ThroughputResult> {
+/**
+ * Training throughput of a preset at a batch size on one backend (wasm with `threads` threads):
+ * after a warm-up, `windows` windows of `seconds` each, as examples per second per window.
+ */
+async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number, threads?: number, windows = 3): Promise<ThroughputResult> {
   const client = new TrainingClient();
   try {
-    const info = await client.call('init', { backend: requested }, { timeoutMs: 120_000 });
+    const info = await client.call('init', { backend: requested, threads }, { timeoutMs: 120_000 });
     await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
     await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), batchSize, epochs: 0 }, tuning: { evaluationsPerEpoch: 1 } });
-    const rates: number[] = [];
-    const times: number[] = [];
+    let examples = 0;
     let steps = 0;
-    let measuring = false;
+    let stepMs = 0;
     client.onEvent((e) => {
-      if (e.kind === 'step' && measuring) {
-        rates.push(e.progress.examplesPerSecond);
-        times.push(e.progress.msPerStep);
+      if (e.kind === 'step') {
         steps += e.progress.losses.length;
+        examples += e.progress.losses.length * batchSize;
+        stepMs += e.progress.losses.length * e.progress.msPerStep;
       }
     });
     await client.call('train', {});
     await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
-    measuring = true;
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    // Slow backends (WebGL drawn in software) may not report within the window: wait for a few reports.
-    for (let waited = 0; rates.length < 3 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    const rates: number[] = [];
+    const times: number[] = [];
+    for (let w = 0; w < windows; w++) {
+      // Wall-clock windows, evaluations included: what the learner gets, not only the step time.
+      const start = { examples, steps, stepMs, at: performance.now() };
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      // Slow backends (WebGL drawn in software) may not report within the window: wait for a few steps.
+      for (let waited = 0; steps - start.steps < 3 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+      rates.push(((examples - start.examples) / (performance.now() - start.at)) * 1000);
+      times.push((stepMs - start.stepMs) / Math.max(1, steps - start.steps));
+    }
     await client.call('pause', {});
-    return { backend: info.name, requested, model, batchSize, examplesPerSecond: median(rates), msPerStep: median(times), steps };
+    return { backend: info.name, threads: info.threads, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
   } catch (error) {
-    return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
+    return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, rates: [], msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    client.terminate();
+  }
+}
+
+export interface RecipeRun {
+  backend: string;
+  threads: number;
+  /** Epochs (fractional) at the first evaluation at or above 97 %, null if none. */
+  epochsTo97: number | null;
+  /** Seconds from the train request to that evaluation. */
+  secondsTo97: number | null;
+  /** Validation accuracy at the end of each epoch. */
+  perEpoch: number[];
+  best: number;
+  /** From the train request to the first step (worker side). */
+  msToFirstStep: number | null;
+  /** Share of the run's wall time spent in evaluation passes. */
+  evaluationShare: number;
+  evaluations: number;
+  seconds: number;
+}
+
+/**
+ * Lesson 1's training with its defaults (changed by `overrides`) on the automatic backend, run to
+ * the end: when 97 % was first reached, accuracy per epoch, the time to the first step and the
+ * share of time evaluations took. `tuning` is the digit widgets' by default.
+ */
+async function recipeRun(overrides: Record<string, unknown>, seed: number, tuning: Record<string, unknown> = { ...DIGITS_TUNING, reportPredictions: true }): Promise<RecipeRun> {
+  const client = new TrainingClient();
+  try {
+    const info = await client.call('init', { backend: 'auto' }, { timeoutMs: 120_000 });
+    await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
+    await client.call('configure', { spec: MNIST_PRESETS.cnn, hyper: { ...defaults(TRAINING_SCHEMA), ...overrides }, tuning: { ...tuning, seed } });
+    let msToFirstStep: number | null = null;
+    let epochsTo97: number | null = null;
+    let secondsTo97: number | null = null;
+    let evaluating = 0;
+    let evaluations = 0;
+    let best = 0;
+    const perEpoch: number[] = [];
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const start = performance.now();
+    client.onEvent((e) => {
+      if (e.kind === 'step' && e.progress.msToFirstStep !== undefined && msToFirstStep === null) msToFirstStep = e.progress.msToFirstStep;
+      if (e.kind === 'evaluate') {
+        const acc = e.evaluation.valAccuracy ?? 0;
+        evaluating += e.evaluation.durationMs ?? 0;
+        evaluations++;
+        best = Math.max(best, acc);
+        if (e.evaluation.endOfEpoch) perEpoch.push(acc);
+        if (acc >= 0.97 && epochsTo97 === null) {
+          epochsTo97 = e.evaluation.epoch;
+          secondsTo97 = (performance.now() - start) / 1000;
+        }
+      }
+      if (e.kind === 'state' && (e.state === 'done' || e.state === 'diverged')) done();
+    });
+    await client.call('train', {});
+    await finished;
+    const seconds = (performance.now() - start) / 1000;
+    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, evaluationShare: evaluating / 1000 / seconds, evaluations, seconds };
   } finally {
     client.terminate();
   }
@@ -124,14 +201,37 @@ async function liveChangeLatency(model: MnistPreset, trials: number): Promise<{ 
   }
 }
 
-async function autoBackend(): Promise<{ name: string; reason: string; renderer?: string }> {
+/** numTensors in the worker after init, and after each of `cycles` train / pause / dispose cycles on `backend`. */
+async function memoryCycles(backend: BackendName, cycles: number, trainMs: number): Promise<{ backend: string; baseline: number; after: number[]; error?: string }> {
   const client = new TrainingClient();
   try {
-    const info = await client.call('init', { backend: 'auto' }, { timeoutMs: 120_000 });
-    return { name: info.name, reason: info.reason, renderer: info.renderer };
+    const info = await client.call('init', { backend }, { timeoutMs: 120_000 });
+    await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
+    const baseline = (await client.call('memory', {})).numTensors;
+    const after: number[] = [];
+    for (let i = 0; i < cycles; i++) {
+      await client.call('configure', { spec: MNIST_PRESETS.cnn, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 }, tuning: DIGITS_TUNING });
+      await client.call('train', {});
+      await new Promise((r) => setTimeout(r, trainMs));
+      await client.call('pause', {});
+      after.push((await client.call('dispose', {})).numTensors);
+    }
+    return { backend: info.name, baseline, after };
+  } catch (error) {
+    return { backend: 'none', baseline: NaN, after: [], error: error instanceof Error ? error.message : String(error) };
   } finally {
     client.terminate();
   }
 }
 
-Object.assign(window, { gradientLabBench: { throughput, autoBackend, healthCost, liveChangeLatency } });
+async function autoBackend(): Promise<{ name: string; reason: string; renderer?: string; threads: number; measured?: { backend: string; ms: number }[] }> {
+  const client = new TrainingClient();
+  try {
+    const info = await client.call('init', { backend: 'auto' }, { timeoutMs: 120_000 });
+    return { name: info.name, reason: info.reason, renderer: info.renderer, threads: info.threads, measured: info.measured };
+  } finally {
+    client.terminate();
+  }
+}
+
+Object.assign(window, { gradientLabBench: { throughput, recipeRun, memoryCycles, autoBackend, healthCost, liveChangeLatency } });

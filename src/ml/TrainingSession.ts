@@ -64,20 +64,21 @@ export class TrainingSession {
       reportWeights: options.reportWeights ?? false,
     };
     this.#guard = new DivergenceGuard(options.runawayFactor ?? 1e4);
-    this.#evaluations = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0);
+    this.#evaluations = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0, options.evaluationBudget);
     this.#model = this.#buildModel();
     this.#optimizer = this.#buildOptimizer();
     this.#order = new EpochOrder(this.data.train.count, this.#seed);
     if (options.resume) {
       ({ step: this.#step, epochsDone: this.#epochsDone } = options.resume);
       this.#order.seek(options.resume.epochProgress ?? 0); // mid-epoch (another backend): the epoch count goes on, not back
-      this.#targetEpochs = this.#epochsDone;
+      this.#targetEpochs = options.resume.targetEpochs ?? this.#epochsDone; // a switched run still ends where it was going to
     }
   }
 
   get state(): SessionState { return this.#state; }
   get step(): number { return this.#step; }
   get epochsDone(): number { return this.#epochsDone; }
+  get targetEpochs(): number { return this.#targetEpochs; }
   get epochProgress(): number { return this.#order.progress; }
   /** The latest checked settings (a copy), changes queued while running included: what the next step uses. */
   get hyperparams(): Hyperparams {
@@ -105,6 +106,7 @@ export class TrainingSession {
     const { epochs } = this.#settings.current;
     if (this.#targetEpochs <= this.#epochsDone) this.#targetEpochs = epochs > 0 ? this.#epochsDone + epochs : Infinity;
     const generation = ++this.#generation;
+    this.#reports.markStart();
     this.#setState('running');
     this.#loop = this.#run(generation);
     return this.#loop;
@@ -121,6 +123,7 @@ export class TrainingSession {
   async trainOneStep(): Promise<void> {
     if (this.#state === 'running' || this.#state === 'disposed') return;
     const generation = ++this.#generation;
+    this.#reports.markStart();
     if (this.#order.done) await this.#endEpoch(generation, false);
     this.#trainBatch();
     if (!(await this.#flush(generation))) return;
@@ -211,7 +214,7 @@ export class TrainingSession {
 
   /** The one place an optimizer is built: the chosen kind at the current step's learning rate. */
   #buildOptimizer(): tf.Optimizer {
-    this.#appliedLearningRate = this.#currentLearningRate();
+    this.#appliedLearningRate = this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
     return createOptimizer(this.#settings.current.optimizer, this.#appliedLearningRate);
   }
 
@@ -271,10 +274,6 @@ export class TrainingSession {
     return false;
   }
 
-  #currentLearningRate(): number {
-    return this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
-  }
-
   /** Applies queued settings: between steps only, so a step never sees half a change. */
   #applyPendingChanges(): void {
     const effective = this.#settings.applyQueued();
@@ -294,7 +293,7 @@ export class TrainingSession {
 
   #trainBatch(): void {
     this.#applyPendingChanges();
-    const lr = this.#currentLearningRate();
+    const lr = this.#settings.learningRateAt(this.#step, this.stepsPerEpoch);
     if (lr !== this.#appliedLearningRate) {
       setOptimizerLearningRate(this.#optimizer, lr);
       this.#appliedLearningRate = lr;
@@ -374,6 +373,7 @@ export class TrainingSession {
       endOfEpoch,
     };
     Object.assign(evaluation, await evaluateModel(this.#model, this.data, this.#options));
+    evaluation.durationMs = this.#evaluations.finished();
     if (this.#state === 'disposed') return false;
     const losses = [evaluation.trainLoss, evaluation.valLoss].filter((l): l is number => l !== undefined && !Number.isNaN(l));
     if (losses.some((l) => !Number.isFinite(l))) {

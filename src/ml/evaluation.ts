@@ -85,18 +85,25 @@ export async function evaluateModel(
 
 /**
  * When a running session evaluates: `perEpoch` times an epoch, but at most every `intervalMs`
- * (0 = no limit). Tiny toy sets end an epoch every few milliseconds; the interval keeps
- * evaluations, and the page updates they cause, to a few a second.
+ * (0 = no limit), and — with a `budget` (a share of time, e.g. 0.05) — only once training since
+ * the last evaluation has taken long enough that evaluating stays within that share of the time:
+ * an evaluation that took 100 ms waits for 1.9 s of training at 5 %. Tiny toy sets end an epoch
+ * every few milliseconds; the interval keeps evaluations, and the page updates they cause, to a
+ * few a second. The first evaluation of a run is never held back, so the learner sees one early.
  */
 export class EvaluationSchedule {
   readonly perEpoch: number;
   readonly intervalMs: number;
+  readonly budget: number;
   #stepsSince = 0;
   #lastAt = -Infinity;
+  #lastEnd = -Infinity;
+  #lastDuration = 0;
 
-  constructor(perEpoch: number, intervalMs: number) {
+  constructor(perEpoch: number, intervalMs: number, budget = 0) {
     this.perEpoch = perEpoch;
     this.intervalMs = Math.max(0, intervalMs);
+    this.budget = budget > 0 && budget < 1 ? budget : 0;
   }
 
   /** Steps trained since the last evaluation. */
@@ -113,14 +120,23 @@ export class EvaluationSchedule {
     return this.#stepsSince >= Math.max(1, Math.ceil(stepsPerEpoch / this.perEpoch));
   }
 
-  /** Not too soon after the last evaluation (the final one is never skipped). */
-  timeDue(final: boolean): boolean {
-    return final || this.intervalMs <= 0 || performance.now() - this.#lastAt >= this.intervalMs;
+  /** Not too soon after the last evaluation, nor over the time budget (the final one is never skipped). */
+  timeDue(final: boolean, now = performance.now()): boolean {
+    if (final) return true;
+    if (this.intervalMs > 0 && now - this.#lastAt < this.intervalMs) return false;
+    return this.budget <= 0 || now - this.#lastEnd >= (this.#lastDuration * (1 - this.budget)) / this.budget;
   }
 
   /** Marks the start of an evaluation. */
-  started(): void {
+  started(now = performance.now()): void {
     this.#stepsSince = 0;
-    this.#lastAt = performance.now();
+    this.#lastAt = now;
+  }
+
+  /** Marks the end of an evaluation: its duration (returned, in ms) sets how long the next one waits. */
+  finished(now = performance.now()): number {
+    this.#lastEnd = now;
+    this.#lastDuration = Math.max(0, now - this.#lastAt);
+    return this.#lastDuration;
   }
 }

@@ -56,8 +56,11 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   }
 }
 
-/** Fetches, inflates and decodes the asset. `fetchImpl` is injectable for tests. */
-export async function loadMnist(url: string, fetchImpl: typeof fetch = fetch): Promise<MnistData> {
+/** Bytes downloaded so far, and in all (0 when the server does not say). */
+export type DownloadListener = (received: number, total: number) => void;
+
+/** Fetches, inflates and decodes the asset, reporting the download's bytes. `fetchImpl` is injectable for tests. */
+export async function loadMnist(url: string, fetchImpl: typeof fetch = fetch, onProgress?: DownloadListener): Promise<MnistData> {
   let response: Response;
   try {
     response = await fetchImpl(url);
@@ -67,8 +70,38 @@ export async function loadMnist(url: string, fetchImpl: typeof fetch = fetch): P
   if (!response.ok) {
     throw new DataLoadError(`Could not download the digit data: the server answered ${response.status} for ${url}.`);
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = onProgress ? await readWithProgress(response, onProgress) : new Uint8Array(await response.arrayBuffer());
   return decodeMnist(await gunzip(bytes));
+}
+
+/** Reads a response's body chunk by chunk, reporting the bytes so far (at most about 50 reports). */
+async function readWithProgress(response: Response, onProgress: DownloadListener): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(declared) && declared > 0 ? declared : 0;
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  let reported = 0;
+  onProgress(0, total);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    if (received - reported >= (total || 2e6) / 50) {
+      reported = received;
+      onProgress(received, Math.max(total, received));
+    }
+  }
+  onProgress(received, Math.max(total, received));
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /**
@@ -121,3 +154,9 @@ export function gatherDigits(data: MnistData, indices: Int32Array): { x: Float32
   }
   return { x, y };
 }
+
+/**
+ * How the digit widgets' sessions evaluate: four times an epoch at most, and never more than 5 %
+ * of the time (on a slow machine the 2,000-digit validation pass is spaced out to fit).
+ */
+export const DIGITS_TUNING = { evaluationsPerEpoch: 4, evaluationBudget: 0.05 } as const;

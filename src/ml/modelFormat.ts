@@ -242,6 +242,17 @@ export function readModelArtifacts(artifacts: tf.io.ModelArtifacts, shape: Model
   return { spec: topology.spec, weights, params: weights.reduce((n, w) => n + w.length, 0), trained: trainedSoFar(artifacts.userDefinedMetadata) };
 }
 
+/**
+ * The topology as Keras's own converter writes it: `{ keras_version, backend, model_config }`.
+ * tfjs saves the model config with the version beside it; tf.loadLayersModel reads both forms, and
+ * so does the Python tensorflowjs loader for Keras 2, but its Keras 3 loader requires model_config.
+ */
+function kerasTopology(topology: tf.io.ModelArtifacts['modelTopology']): object {
+  if (!isRecord(topology) || isRecord(topology.model_config)) return topology as object;
+  const { keras_version, backend, ...modelConfig } = topology;
+  return { keras_version, backend, model_config: modelConfig };
+}
+
 /** Artifacts as the trainer saves them: an output layer that gives probabilities, and how far it was trained. */
 export function portableArtifacts(artifacts: tf.io.ModelArtifacts, shape: ModelShape, trained: TrainedSoFar): tf.io.ModelArtifacts {
   const topology = structuredClone(artifacts.modelTopology) as Json;
@@ -254,7 +265,7 @@ export function portableArtifacts(artifacts: tf.io.ModelArtifacts, shape: ModelS
 export function layersModelFiles(artifacts: tf.io.ModelArtifacts): { json: string; weights: Uint8Array } {
   // The fields of tfjs's own getModelJSONForModelArtifacts (not exported by tfjs-core 4.22).
   const modelJson: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology as object,
+    modelTopology: kerasTopology(artifacts.modelTopology),
     format: artifacts.format ?? 'layers-model',
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy ?? null,

@@ -4,7 +4,7 @@
 // training settings. Pure TypeScript: no DOM, no tfjs.
 import { DIGIT_SIDE } from './preprocessDigit';
 import { MNIST_PRESETS, type ModelSpec } from './modelSpec';
-import { defaults } from './schema';
+import { defaults, type Schema } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import { createRng, shuffleInPlace } from './random';
 import type { TrainingData } from './trainingTypes';
@@ -33,6 +33,13 @@ export const OWN_CLASSIFIER_SPEC: ModelSpec = MNIST_PRESETS.cnn;
  * epochs of 40 drawings is 120 steps, a few seconds on this machine's CPU.
  */
 export const OWN_CLASSIFIER_HYPER: Hyperparams = { ...defaults(TRAINING_SCHEMA), optimizer: 'adam', learningRate: 0.005, batchSize: 16, epochs: 40 };
+
+/** What a shared link may set in lesson 11: the training settings its panel shows (drawings stay in the browser). */
+export const OWN_CLASSIFIER_LINK_SCHEMA = {
+  epochs: { ...TRAINING_SCHEMA.epochs, min: 1, default: OWN_CLASSIFIER_HYPER.epochs, help: 'Passes over your drawings.' },
+  learningRate: { ...TRAINING_SCHEMA.learningRate, default: OWN_CLASSIFIER_HYPER.learningRate },
+  batchSize: { ...TRAINING_SCHEMA.batchSize, max: 128, default: OWN_CLASSIFIER_HYPER.batchSize },
+} satisfies Schema;
 
 /** Why a class name cannot be used, or null when it can. */
 export function checkClassName(name: string, others: readonly string[]): string | null {

@@ -25,6 +25,8 @@ export class ReportBuffer {
   #gradNorm: tf.Scalar | null = null;
   #firstStep = 0;
   #windowStart = 0;
+  #trainStart: number | null = null;
+  #msToFirstStep: number | null = null;
   #windowExamples = 0;
   #windowSteps = 0;
   #lossSum = 0;
@@ -38,9 +40,12 @@ export class ReportBuffer {
 
   /** Marks the start of step `step`, before its results are added. */
   startStep(step: number): void {
+    if (this.#trainStart !== null) {
+      this.#msToFirstStep = performance.now() - this.#trainStart;
+      this.#trainStart = null;
+    }
     if (this.#losses.length > 0) return;
     this.#firstStep = step;
-    if (this.#windowSteps === 0) this.#windowStart = performance.now();
   }
 
   /** Keeps one batch's results (the buffer owns the tensors from here on). */
@@ -85,13 +90,24 @@ export class ReportBuffer {
     };
   }
 
+  /** Marks a train request: the next step's start gives the time to the first step. */
+  markStart(): void {
+    this.#trainStart = performance.now();
+    this.#windowStart = this.#trainStart;
+  }
+
   /** Counts a healthy readback into the running means and closes the throughput window. */
-  accept(read: ReadResults): { examplesPerSecond: number; msPerStep: number } {
+  accept(read: ReadResults): { examplesPerSecond: number; msPerStep: number; msToFirstStep?: number } {
     for (const l of read.losses) this.#lossSum += l;
     this.#lossCount += read.losses.length;
     this.#accuracySum += read.accuracySum;
-    const elapsed = Math.max(1e-3, performance.now() - this.#windowStart);
-    const rates = { examplesPerSecond: (this.#windowExamples / elapsed) * 1000, msPerStep: elapsed / Math.max(1, this.#windowSteps) };
+    // Wall-clock time since the last report (or since Train): evaluations, readbacks and pacing
+    // count, so the speed shown is the examples a second the learner actually gets.
+    const now = performance.now();
+    const elapsed = Math.max(1e-3, now - this.#windowStart);
+    this.#windowStart = now;
+    const rates = { examplesPerSecond: (this.#windowExamples / elapsed) * 1000, msPerStep: elapsed / Math.max(1, this.#windowSteps), ...(this.#msToFirstStep !== null ? { msToFirstStep: this.#msToFirstStep } : {}) };
+    this.#msToFirstStep = null;
     this.resetWindow();
     return rates;
   }

@@ -53,6 +53,12 @@ export interface Checked<T> {
   message?: string;
 }
 
+/** An enum's options for a message: all of a short list, the first few of a long one (the error analysis's 101 cells). */
+function optionList(param: EnumParam): string {
+  const labels = [...param.options.values()];
+  return labels.length <= 8 ? labels.join(', ') : `${labels.slice(0, 5).join(', ')}, … (${labels.length} in all)`;
+}
+
 /** Validates one raw input (a typed string, a URL parameter or a stored value) against its description. */
 export function checkParam<P extends Param>(param: P, raw: unknown): Checked<ParamValue<P>>;
 export function checkParam(param: Param, raw: unknown): Checked<number | string | boolean> {
@@ -76,7 +82,7 @@ export function checkParam(param: Param, raw: unknown): Checked<number | string 
     case 'enum': {
       const key = typeof raw === 'string' ? raw : '';
       if (param.options.has(key)) return { value: key };
-      return { value: param.default, message: `${param.label}: "${String(raw)}" is not one of ${[...param.options.values()].join(', ')}; using ${param.options.get(param.default)}.` };
+      return { value: param.default, message: `${param.label}: "${String(raw)}" is not one of ${optionList(param)}; using ${param.options.get(param.default)}.` };
     }
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw };
@@ -125,4 +131,14 @@ export function toQuery<S extends Schema>(schema: S, values: Values<S>, base?: V
     if (values[key] !== start) params.set(key, String(values[key]));
   }
   return params.toString();
+}
+
+/** The part of a schema a widget offers (e.g. four of the training settings), in the order given. */
+export function pickParams<S extends Schema, K extends keyof S & string>(schema: S, keys: readonly K[]): Pick<S, K> {
+  return Object.fromEntries(keys.map((key) => [key, schema[key]])) as Pick<S, K>;
+}
+
+/** The values of `schema`'s keys among `values` (a widget's shown settings → what its link carries). */
+export function valuesOf<S extends Schema>(schema: S, values: Readonly<Record<string, unknown>>): Values<S> {
+  return Object.fromEntries(Object.keys(schema).map((key) => [key, values[key]])) as Values<S>;
 }

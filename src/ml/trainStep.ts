@@ -1,7 +1,7 @@
 import { tf, tfl } from './tf';
 import { accuracy, meanLoss, regularization, targetTensor } from './losses';
 import { gradientNorm } from './probes';
-import { targetWidth } from './examples';
+import { gatherBatch, targetWidth } from './examples';
 import type { TrainingData } from './trainingTypes';
 
 export interface StepOptions {
@@ -52,4 +52,28 @@ export function trainStep(
     return value;
   });
   return { loss, ...kept };
+}
+
+/**
+ * Runs the forward and backward pass of one batch and throws the result away: the weights and
+ * the optimizer are untouched. The first pass on a backend sets up its kernels (XNNPACK
+ * operators on wasm, shader programs on WebGL and WebGPU); doing it while the learner reads
+ * makes the first real step after Train as fast as the rest.
+ */
+export async function warmUp(model: tfl.LayersModel, data: TrainingData, batchSize: number): Promise<void> {
+  const count = Math.min(batchSize, data.train.count);
+  const indices = Int32Array.from({ length: count }, (_, i) => i);
+  const batch = gatherBatch(data, data.train, indices);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const total = tf.tidy(() => {
+    const x = tf.tensor(batch.xs, [count, ...data.inputShape]);
+    const y = targetTensor(data.loss, batch.ys, count, data.outputUnits);
+    const { value, grads } = tf.variableGrads(() => meanLoss(data.loss, model.apply(x, { training: true }) as tf.Tensor, y), variables);
+    return tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]);
+  });
+  try {
+    await total.data(); // wait for the device, so the work is really done
+  } finally {
+    total.dispose();
+  }
 }

@@ -40,6 +40,8 @@ export interface StepProgress {
   trainAccuracy?: number;
   examplesPerSecond: number;
   msPerStep: number;
+  /** In the first report after Train: milliseconds from the train request to the first step's start. */
+  msToFirstStep?: number;
   learningRate: number;
   gradientNorm?: number;
   /** Share of ReLU units that output zero for every example of a probe batch, per layer (health view). */
@@ -59,6 +61,8 @@ export interface Evaluation {
   /** Predicted class of every validation example (classification only). */
   predictions?: Uint8Array;
   endOfEpoch: boolean;
+  /** How long the evaluation passes took, in ms. */
+  durationMs?: number;
   /** A warning about the run that does not stop it (the held-out loss jumping around). */
   notice?: string;
 }
@@ -132,6 +136,8 @@ export interface SessionOptions {
    * Pausing evaluates once more, so the last figures shown match the paused model.
    */
   evaluationIntervalMs?: number;
+  /** The largest share of the time evaluations may take (e.g. 0.05); they are spaced out to fit. */
+  evaluationBudget?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
-  resume?: { step: number; epochsDone: number; epochProgress?: number };
+  resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number };
 }

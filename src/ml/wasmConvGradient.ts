@@ -46,8 +46,48 @@ export function filterGradient(
   });
 }
 
+/**
+ * The input gradient of a stride-1 convolution as a plain convolution: the output gradient,
+ * padded, convolved with the filter turned 180° and its channel axes swapped. wasm has a
+ * Conv2DBackpropInput kernel, but it is a naive loop about 10× slower than its XNNPACK conv2d.
+ */
+export function inputGradient(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  pad: 'same' | 'valid' | number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw] = filter.shape;
+    const [, h, w] = xShape;
+    const [, oh, ow] = dy.shape;
+    // The forward pass's top / left padding; the input gradient pads the other way round.
+    const top = pad === 'same' ? Math.floor(Math.max(oh - 1 + kh - h, 0) / 2) : pad === 'valid' ? 0 : pad;
+    const left = pad === 'same' ? Math.floor(Math.max(ow - 1 + kw - w, 0) / 2) : pad === 'valid' ? 0 : pad;
+    const front = [kh - 1 - top, kw - 1 - left];
+    const back = [h + kh - 1 - oh - front[0], w + kw - 1 - ow - front[1]];
+    const padded = tf.pad(dy, [[0, 0], [front[0], back[0]], [front[1], back[1]], [0, 0]]);
+    // [kh, kw, inC, outC] → turned 180° → [kh, kw, outC, inC]
+    const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(padded as tf.Tensor4D, turned, 1, 'valid');
+  });
+}
+
 let registered = false;
 
+type ConvAttrs = {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+/**
+ * Registers Conv2D and MaxPool gradients that, on wasm, use only fast kernels (see
+ * filterGradient, inputGradient and maxPoolGradient). On every other backend they run the very
+ * kernels tfjs's own gradients run, so WebGL and cpu training is unchanged.
+ */
 export function registerConvFilterGradient(): void {
   if (registered) return;
   registered = true;
@@ -56,21 +96,63 @@ export function registerConvFilterGradient(): void {
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, saved, attrs) => {
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { strides, pad, dataFormat, dilations } = attrs as unknown as {
-        strides: number | [number, number];
-        pad: 'same' | 'valid' | number;
-        dataFormat: 'NHWC' | 'NCHW';
-        dilations: number | [number, number];
-      };
+      const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as ConvAttrs;
       const dil = typeof dilations === 'number' ? [dilations, dilations] : dilations;
+      const s: [number, number] = typeof strides === 'number' ? [strides, strides] : strides;
+      const native = tf.getBackend() !== 'wasm';
+      if (native) {
+        return {
+          x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape } as never) as unknown as tf.Tensor4D,
+          filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, { strides, pad, dataFormat, dimRoundingMode, filterShape: filter.shape } as never) as unknown as tf.Tensor4D,
+        };
+      }
       if (dataFormat !== 'NHWC' || dil[0] !== 1 || dil[1] !== 1 || typeof pad === 'object') {
         throw new Error('The wasm conv gradient supports NHWC, undilated convolutions only.');
       }
-      const s: [number, number] = typeof strides === 'number' ? [strides, strides] : strides;
       return {
-        x: () => tf.conv2dTranspose(dy as tf.Tensor4D, filter, x.shape, s, pad as 'same' | 'valid'),
+        x: () => (s[0] === 1 && s[1] === 1 ? inputGradient(dy as tf.Tensor4D, filter, x.shape, pad) : tf.conv2dTranspose(dy as tf.Tensor4D, filter, x.shape, s, pad as 'same' | 'valid')),
         filter: () => filterGradient(x, dy as tf.Tensor4D, filter.shape, s, pad),
       };
     },
+  });
+  tf.registerGradient({
+    kernelName: 'MaxPool',
+    inputsToSave: ['x'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+      const size = typeof filterSize === 'number' ? [filterSize, filterSize] : filterSize;
+      const step = typeof strides === 'number' ? [strides, strides] : strides;
+      const tiles = tf.getBackend() === 'wasm' && pad === 'valid' && size[0] === step[0] && size[1] === step[1];
+      return {
+        x: () => (tiles ? maxPoolGradient(dy as tf.Tensor4D, x, y, size as [number, number]) : tf.engine().runKernel('MaxPoolGrad', { dy: dy as tf.Tensor, input: x, output: y }, { filterSize, strides, pad, dimRoundingMode } as never) as unknown as tf.Tensor4D),
+      };
+    },
+  });
+}
+
+/**
+ * The gradient of a max pool whose windows tile the input (stride = window, no padding) from
+ * element-wise ops: each window's gradient goes to the position(s) that held its maximum. wasm's
+ * MaxPoolGrad kernel is a naive loop; this is several times faster there. Exact ties (rare
+ * outside ReLU zeros, whose gradient the ReLU then drops) share the gradient equally, where
+ * tfjs gives it all to the first: the same total, a valid subgradient.
+ */
+export function maxPoolGradient(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, [ph, pw]: [number, number]): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, h, w, c] = x.shape;
+    const [, oh, ow] = y.shape;
+    const size: [number, number] = [oh * ph, ow * pw];
+    const covered = size[0] === h && size[1] === w ? x : tf.slice(x, [0, 0, 0, 0], [b, ...size, c]);
+    // Same-shape ops only: wasm's broadcasting binary ops are slow here. Nearest-neighbour resizing by
+    // a whole factor repeats each window's value over the window.
+    // 1 where x holds its window's maximum (the maximum minus x is 0 there, > 0 elsewhere), as
+    // floats without a bool tensor: wasm casts bools to floats slowly.
+    const isMax = tf.sub(1, tf.step(tf.sub(tf.image.resizeNearestNeighbor(y, size), covered)));
+    const ties = tf.avgPool(isMax as tf.Tensor4D, [ph, pw], [ph, pw], 'valid');
+    const share = tf.div(dy, tf.mul(ties, ph * pw)) as tf.Tensor4D;
+    const grad = tf.mul(isMax, tf.image.resizeNearestNeighbor(share, size)) as tf.Tensor4D;
+    return covered === x ? grad : (tf.pad(grad, [[0, 0], [0, h - size[0]], [0, w - size[1]], [0, 0]]) as tf.Tensor4D);
   });
 }

@@ -1,4 +1,5 @@
 import { tf } from '../ml/tf';
+import { warmUp } from '../ml/trainStep';
 import { TrainingSession } from '../ml/TrainingSession';
 import type { TrainingData } from '../ml/trainingTypes';
 import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
@@ -27,7 +28,7 @@ export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
 /** What differs between a real worker and a Node test: how backends start, how data is fetched. */
 export interface HandlerEnvironment {
-  setupBackend(choice: BackendChoice, onContextLost: () => void): Promise<BackendInfo>;
+  setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo>;
   fetch: typeof fetch;
   /** Drops the WebGL context (fault injection); false where there is none. */
   loseContext?: () => boolean;
@@ -46,6 +47,7 @@ export class TrainingHandler {
   #env: HandlerEnvironment;
   #queue: Promise<void> = Promise.resolve();
   #backend: BackendInfo | null = null;
+  #warming: Promise<void> = Promise.resolve();
   #mnist: MnistData | null = null;
   #validationIndices: Int32Array | null = null;
   #trainIndices: Int32Array | null = null;
@@ -96,9 +98,9 @@ export class TrainingHandler {
   }
 
   #handlers: Handlers = {
-    init: async ({ backend }) => {
+    init: async ({ backend, threads }) => {
       try {
-        this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
+        this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost(), threads);
       } catch (cause) {
         throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'backend');
       }
@@ -109,7 +111,7 @@ export class TrainingHandler {
     load: async ({ task }) => {
       if (task.kind === 'mnist') {
         try {
-          this.#mnist = await loadMnist(task.url, this.#env.fetch);
+          this.#mnist = await loadMnist(task.url, this.#env.fetch, (received, total) => this.#emit({ kind: 'download', received, total }));
         } catch (cause) {
           throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'data');
         }
@@ -144,10 +146,12 @@ export class TrainingHandler {
       await this.#disposeSession();
       this.#sessionConfig = { spec, tuning: tuning ?? {} };
       this.#startSession({ hyper, stepsPerSecond: tuning?.stepsPerSecond, health });
+      if (this.#data.inputShape.length === 3) setTimeout(() => void this.#warmUp(), 0); // images: set the kernels up while the learner reads
       return { runId: this.#runId, summary };
     },
 
     train: async () => {
+      await this.#warming;
       const session = this.#requireSession();
       if (this.#contextLost) throw new WorkerError('The GPU context was lost. Switch to another backend to continue.', 'backend');
       void session.train();
@@ -257,7 +261,7 @@ export class TrainingHandler {
         weights = this.#checkpoint;
       }
       // Read after the pause: the new session carries on with the old one's settings and count.
-      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone, epochProgress: old.epochProgress } } : null;
+      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone, epochProgress: old.epochProgress, targetEpochs: old.targetEpochs } } : null;
       await this.#disposeSession();
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
@@ -315,7 +319,15 @@ export class TrainingHandler {
     return this.#data ? this.#data.inputShape.reduce((a, b) => a * b, 1) : 0;
   }
 
-  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number } }): void {
+  /** One throw-away pass of the fresh model (see warmUp), unless training already began. */
+  #warmUp(): Promise<void> {
+    const session = this.#session;
+    if (!session || session.state !== 'idle' || session.step > 0) return this.#warming;
+    this.#warming = session.inspect((model, data) => warmUp(model, data, session.hyperparams.batchSize)).catch(() => {});
+    return this.#warming;
+  }
+
+  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number } }): void {
     const config = this.#sessionConfig!;
     const runId = ++this.#runId;
     this.#checkpoint = null;
@@ -332,6 +344,7 @@ export class TrainingHandler {
       reportWeights: config.tuning.reportWeights,
       stepsPerSecond: live.stepsPerSecond,
       evaluationIntervalMs: config.tuning.evaluationIntervalMs,
+      evaluationBudget: config.tuning.evaluationBudget,
       resume: live.resume,
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),

@@ -11,7 +11,7 @@ import type { PixelDistance } from '../ml/pixelSimilarity';
 import type { LadderRungName, LadderSettings } from '../ml/ladder/ladder';
 import type { TrainedSoFar } from '../ml/modelFormat';
 
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
 
 export interface BackendInfo {
@@ -19,6 +19,12 @@ export interface BackendInfo {
   /** Why this backend, in the learner's words. */
   reason: string;
   renderer?: string;
+  /** The WebGPU adapter, where the browser has one. */
+  gpu?: string;
+  /** Threads the backend computes on (wasm in a cross-origin isolated page may use several). */
+  threads: number;
+  /** What the automatic choice measured: milliseconds per training-like test batch. */
+  measured?: { backend: string; ms: number }[];
   /** Backends that were tried first and failed, with why. */
   failed: { name: BackendName; error: string }[];
 }
@@ -38,12 +44,14 @@ export interface SessionTuning {
   stepsPerSecond?: number;
   /** Evaluate at most this often (tiny toy sets finish an epoch every few ms). */
   evaluationIntervalMs?: number;
+  /** The largest share of the time evaluations may take (e.g. 0.05): they are spaced out to fit. */
+  evaluationBudget?: number;
   seed?: number;
 }
 
 /** Request payload and reply for each request type. */
 export interface Calls {
-  init: { request: { backend: BackendChoice }; reply: BackendInfo };
+  init: { request: { backend: BackendChoice; threads?: number }; reply: BackendInfo };
   load: { request: { task: TaskSpec }; reply: { trainCount: number; validationCount: number; inputShape: number[]; outputUnits: number } };
   configure: { request: { spec: ModelSpec; hyper: Hyperparams; tuning?: SessionTuning }; reply: { runId: number; summary: ModelSummary } };
   train: { request: Empty; reply: { state: SessionState } };
@@ -116,6 +124,7 @@ export type SessionEvent =
   | { kind: 'diverged'; report: DivergenceReport }
   | { kind: 'hyperChange'; change: HyperChange }
   | { kind: 'lrFinder'; done: number; total: number }
+  | { kind: 'download'; received: number; total: number }
   | { kind: 'error'; message: string; code: 'training' | 'contextLost' };
 
 export type WorkerMessage =

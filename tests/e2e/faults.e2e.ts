@@ -85,7 +85,7 @@ describe('bad input and faults in real Chromium', () => {
     await expect.poll(() => alerts.filter({ hasText: 'no model “resnet”' }).count()).toBe(1);
     await waitEnabled(page, 'Train');
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('1024');
-    expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.005');
+    expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.01');
     expect(await page.locator('select[id$="-model"]').inputValue()).toBe('cnn');
     await page.close();
   });

@@ -5,6 +5,7 @@ import { preview, type PreviewServer } from 'vite';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumArgs } from './chromium';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -17,9 +18,9 @@ export interface App {
 /**
  * `serviceWorkers: 'block'` (the default) keeps the app's offline cache out of the way, so tests
  * can intercept and break its requests (a service worker's fetches bypass Playwright's routing);
- * the offline test allows it.
+ * the offline test allows it. `webgpu` turns WebGPU on where Chromium has it off (the benchmark).
  */
-export async function startApp(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<App> {
+export async function startApp(options: { serviceWorkers?: 'allow' | 'block'; webgpu?: boolean } = {}): Promise<App> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does).');
   const server: PreviewServer = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.httpServer.address();
@@ -31,17 +32,7 @@ export async function startApp(options: { serviceWorkers?: 'allow' | 'block' } =
     headless: true,
     viewport: { width: 1100, height: 900 },
     serviceWorkers: options.serviceWorkers ?? 'block',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--enable-unsafe-swiftshader',
-      '--use-angle=swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      ...(process.env.EXTRA_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? []),
-    ],
+    args: chromiumArgs({ webgpu: options.webgpu }),
   });
   return {
     baseUrl,

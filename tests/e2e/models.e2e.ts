@@ -114,6 +114,22 @@ describe('saved and shared models in real Chromium', () => {
     await page.getByRole('button', { name: 'Delete “my MLP”' }).click();
     await page.getByRole('group', { name: 'Confirm deleting “my MLP”' }).getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => page.getByTestId('no-saved-models').isVisible()).toBe(true);
+    expect(await page.getByTestId('library-status').textContent()).toMatch(/^\s*Deleted “my MLP”\.\s*$/);
+    // The weights are gone from tfjs's IndexedDB too: both of its stores are empty (one transaction deleted them).
+    const left = await page.evaluate(
+      () =>
+        new Promise<number[]>((resolve, reject) => {
+          const open = indexedDB.open('tensorflowjs', 1);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const stores = ['models_store', 'model_info_store'];
+            const transaction = open.result.transaction(stores, 'readonly');
+            const counts = stores.map((name) => transaction.objectStore(name).count());
+            transaction.oncomplete = () => resolve(counts.map((c) => c.result));
+          };
+        }),
+    );
+    expect(left).toEqual([0, 0]);
     expect(errors).toEqual([]);
     await page.close();
   });

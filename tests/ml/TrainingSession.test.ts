@@ -90,6 +90,25 @@ describe('TrainingSession on MNIST (cpu backend)', () => {
     }
   });
 
+  it('a session resumed mid-run (another backend) keeps its step, epoch and epoch target: a 2-epoch run ends at epoch 2, not 2 more', async () => {
+    const data = await smallMnist(320, 64);
+    const epochs: number[] = [];
+    const session = new TrainingSession({
+      spec: MNIST_PRESETS.linear,
+      data,
+      hyper: hyper({ epochs: 2, batchSize: 64 }),
+      resume: { step: 7, epochsDone: 1, epochProgress: 0.4, targetEpochs: 2 },
+      callbacks: { onStep: (p) => epochs.push(p.epoch) },
+    });
+    expect(session.epochProgress).toBeCloseTo(0.4, 5);
+    await session.train();
+    expect(session.state).toBe('done');
+    expect(session.epochsDone).toBe(2);
+    expect(session.step).toBe(7 + 3); // the rest of epoch 2: 3 of its 5 batches
+    expect(Math.min(...epochs)).toBeGreaterThan(1.4); // never back to 0.x
+    await session.dispose();
+  });
+
   it('pause stops the loop; train resumes from the same step', async () => {
     const data = await smallMnist(256, 64);
     const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ epochs: 0, batchSize: 16 }), readEvery: 2 });

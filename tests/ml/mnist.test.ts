@@ -48,6 +48,21 @@ describe('MNIST asset', () => {
   });
 });
 
+describe('loadMnist download progress', () => {
+  it('reports the bytes received, ending at the total, and decodes the same digits', async () => {
+    const bytes = readFileSync(ASSET_PATH);
+    const served = (async () => new Response(bytes, { headers: { 'content-length': String(bytes.length) } })) as typeof fetch;
+    const reports: [number, number][] = [];
+    const data = await loadMnist('/data/mnist-10k.bin', served, (received, total) => reports.push([received, total]));
+    expect(data.count).toBe(10_000);
+    expect(reports[0]).toEqual([0, bytes.length]);
+    expect(reports.at(-1)).toEqual([bytes.length, bytes.length]);
+    const received = reports.map(([r]) => r);
+    expect(received).toEqual([...received].sort((a, b) => a - b));
+    expect(reports.length).toBeLessThanOrEqual(60);
+  });
+});
+
 describe('stratifiedSplit', () => {
   it('splits 8,000 / 2,000 keeping each class at 20 % in validation, with no overlap', async () => {
     const data = await loadAssetFromDisk();

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
-import { filterGradient, registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
+import { fileURLToPath } from 'node:url';
+import { filterGradient, inputGradient, maxPoolGradient, registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
 import { useCpu } from './helpers';
 
 beforeAll(useCpu);
@@ -36,17 +37,73 @@ describe('conv2d filter gradient built from ops wasm has', () => {
     });
   }
 
-  it('once registered as the Conv2D gradient, tf.grads gives the same filter and input gradients without leaking', () => {
-    const x = randomTensor([2, 8, 8, 2], 4) as tf.Tensor4D;
-    const f = randomTensor([3, 3, 2, 3], 5) as tf.Tensor4D;
-    const lossOf = (xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 1, 'same')));
-    const [gx1, gf1] = tf.grads(lossOf)([x, f]);
-    registerConvFilterGradient();
-    const before = tf.memory().numTensors;
-    const [gx2, gf2] = tf.grads(lossOf)([x, f]);
-    expect(tf.memory().numTensors).toBe(before + 2);
-    expect(tf.max(tf.abs(tf.sub(gf1, gf2))).dataSync()[0]).toBeLessThan(1e-4);
-    expect(tf.max(tf.abs(tf.sub(gx1, gx2))).dataSync()[0]).toBeLessThan(1e-4);
-    tf.dispose([x, f, gx1, gf1, gx2, gf2]);
+  for (const c of cases.filter((k) => k.stride === 1)) {
+    it(`the input gradient as a plain convolution matches Conv2DBackpropInput for ${c.name} to 1e-4`, () => {
+      const f = randomTensor(c.f, 2) as tf.Tensor4D;
+      const outShape = tf.conv2d(tf.zeros<tf.Rank>(c.x) as tf.Tensor4D, f, 1, c.pad).shape as [number, number, number, number];
+      const dy = randomTensor(outShape, 3) as tf.Tensor4D;
+      const expected = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }) as tf.Tensor4D;
+      const before = tf.memory().numTensors;
+      const actual = inputGradient(dy, f, c.x as [number, number, number, number], c.pad);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      expect(actual.shape).toEqual(c.x);
+      expect(tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]).toBeLessThan(1e-4);
+      tf.dispose([f, dy, expected, actual]);
+    });
+  }
+
+  for (const shape of [[3, 24, 24, 8], [2, 9, 7, 3]]) {
+    it(`the 2×2 max-pool gradient from element-wise ops matches MaxPoolGrad on ${shape.join('×')} (ties shared)`, () => {
+      const x = randomTensor(shape, 6) as tf.Tensor4D;
+      const y = tf.maxPool(x, 2, 2, 'valid');
+      const dy = randomTensor(y.shape, 7) as tf.Tensor4D;
+      const expected = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor4D;
+      const before = tf.memory().numTensors;
+      const actual = maxPoolGradient(dy, x, y, [2, 2]);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      expect(actual.shape).toEqual(shape);
+      expect(tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]).toBeLessThan(1e-6);
+      // A window of equal values (ReLU zeros) shares its gradient: the total is kept.
+      const flat = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
+      const shared = maxPoolGradient(tf.ones([1, 1, 1, 1]) as tf.Tensor4D, flat, tf.maxPool(flat, 2, 2, 'valid'), [2, 2]);
+      expect(Array.from(shared.dataSync())).toEqual([0.25, 0.25, 0.25, 0.25]);
+      tf.dispose([x, y, dy, expected, actual, flat, shared]);
+    });
+  }
+});
+
+describe('training a CNN on wasm with these gradients', () => {
+  it("gives the cpu backend's gradients to 1e-4, for every weight of conv (valid, same, stride 2) and pooling layers, without leaking", async () => {
+    const shapes = { x: [4, 14, 14, 1], f1: [5, 5, 1, 4], f2: [3, 3, 4, 6], f3: [3, 3, 6, 5] };
+    const values = Object.fromEntries(Object.entries(shapes).map(([k, s], i) => [k, randomTensor(s, 10 + i).dataSync().slice()])) as Record<keyof typeof shapes, Float32Array>;
+    const gradients = async (): Promise<Float32Array[]> => {
+      const t = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, tf.tensor<tf.Rank>(values[k as keyof typeof shapes], s as number[])])) as Record<keyof typeof shapes, tf.Tensor4D>;
+      const before = tf.memory().numTensors;
+      const lossOf = (f1: tf.Tensor, f2: tf.Tensor, f3: tf.Tensor) => {
+        const h1 = tf.maxPool(tf.relu(tf.conv2d(t.x, f1 as tf.Tensor4D, 1, 'valid')), 2, 2, 'valid'); // 10 → 5
+        const h2 = tf.relu(tf.conv2d(h1, f2 as tf.Tensor4D, 1, 'same'));
+        const h3 = tf.conv2d(h2, f3 as tf.Tensor4D, 2, 'same');
+        return tf.sum(tf.square(h3));
+      };
+      const grads = tf.grads(lossOf)([t.f1, t.f2, t.f3]);
+      expect(tf.memory().numTensors).toBe(before + 3);
+      const out = await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
+      tf.dispose([...grads, ...Object.values(t)]);
+      return out;
+    };
+    const onCpu = await gradients();
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+    try {
+      expect(await tf.setBackend('wasm')).toBe(true);
+      registerConvFilterGradient();
+      const onWasm = await gradients();
+      onCpu.forEach((expected, i) => {
+        const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - onWasm[i][j]) / Math.max(1, Math.abs(v))), 0);
+        expect(worst).toBeLessThan(1e-4);
+      });
+    } finally {
+      await useCpu();
+    }
   });
 });

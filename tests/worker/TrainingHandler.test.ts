@@ -71,6 +71,10 @@ describe('TrainingHandler + TrainingClient', () => {
     const { client, posted, deliver } = connect();
     await client.call('init', { backend: 'cpu' });
     await client.call('load', { task: { kind: 'mnist', url: '/data/mnist-10k.bin', trainCount: 200 } });
+    // Loading reported the digits' download, up to all of its bytes (the page's progress bar).
+    const downloads = posted.flatMap((m) => (m.type === 'event' && m.event.kind === 'download' ? [m.event] : []));
+    expect(downloads.length).toBeGreaterThan(1);
+    expect(downloads.at(-1)!.received).toBe(downloads.at(-1)!.total);
     const { runId: oldRun } = await client.call('configure', { spec: MNIST_PRESETS.linear, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 } });
     // Listening from the start, so whatever the worker sends reaches this listener unless the client drops it.
     const seen: { event: SessionEvent; afterReset: boolean }[] = [];
@@ -83,7 +87,8 @@ describe('TrainingHandler + TrainingClient', () => {
     expect(runId).toBeGreaterThan(oldRun);
     expect(client.runId).toBe(runId);
     // Everything the old run said, up to the reset's reply (pause's last flush, 'paused', 'idle'), carries its id.
-    const untilReset = posted.filter((m) => m.type === 'event');
+    // (The digits' download reports come before any run: they are not the old run's.)
+    const untilReset = posted.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.event.kind !== 'download');
     expect(untilReset.map((m) => m.event.kind)).toContain('state');
     expect(new Set(untilReset.map((m) => m.runId))).toEqual(new Set([oldRun]));
     const stepsOf = (run: number) => posted.filter((m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && m.runId === run && m.event.kind === 'step');

@@ -10,7 +10,7 @@ import { ASSET_PATH, useCpu } from '../ml/helpers';
 export const testEnvironment: HandlerEnvironment = {
   setupBackend: async () => {
     await useCpu();
-    return { name: 'cpu', reason: 'tests run on cpu', failed: [] };
+    return { name: 'cpu', threads: 1, reason: 'tests run on cpu', failed: [] };
   },
   fetch: (async (url: string) =>
     url.endsWith('mnist-10k.bin') ? new Response(readFileSync(ASSET_PATH)) : new Response('missing', { status: 404 })) as unknown as typeof fetch,

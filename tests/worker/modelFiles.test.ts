@@ -174,7 +174,7 @@ describe('downloading and uploading model files', () => {
     const good = await t.client.call('exportModel', { epoch: 0 });
     const before = (await t.client.call('weights', {})).values;
     const tensors = tf.memory().numTensors;
-    const edit = (change: (json: { modelTopology: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }; weightsManifest: { weights: { name: string; shape: number[]; dtype: string }[] }[] }) => void) => {
+    const edit = (change: (json: { modelTopology: { model_config: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } } }; weightsManifest: { weights: { name: string; shape: number[]; dtype: string }[] }[] }) => void) => {
       const json = JSON.parse(good.json);
       change(json);
       return JSON.stringify(json);
@@ -193,12 +193,12 @@ describe('downloading and uploading model files', () => {
       ['wrong shapes', [json(edit((j) => j.weightsManifest[0].weights[0].shape.reverse())), bin()], /have shape 16×784, but the layer needs 784×16/],
       ['wrong names', [json(edit((j) => (j.weightsManifest[0].weights[1].name = 'mystery/bias'))), bin()], /"mystery\/bias" belong to no layer/],
       ['wrong dtypes', [json(edit((j) => (j.weightsManifest[0].weights[0].dtype = 'int32'))), bin()], /are "int32"; the trainer reads float32 weights only/],
-      ['an unknown layer', [json(edit((j) => (j.modelTopology.config.layers[1].class_name = 'LSTM'))), bin()], /Layer 2 \(LSTM\): the trainer cannot build a layer of this kind/],
+      ['an unknown layer', [json(edit((j) => (j.modelTopology.model_config.config.layers[1].class_name = 'LSTM'))), bin()], /Layer 2 \(LSTM\): the trainer cannot build a layer of this kind/],
       ['NaN weights', [json(), bin(nanWeights)], /contain NaN \(value 101 of 12544\)/],
-      ['absurd units', [json(edit((j) => (j.modelTopology.config.layers[1].config.units = 2e8))), bin()], /units must be a whole number from 1 to 1024/],
+      ['absurd units', [json(edit((j) => (j.modelTopology.model_config.config.layers[1].config.units = 2e8))), bin()], /units must be a whole number from 1 to 1024/],
       ['a 50 MB file', [json(), bin(new Uint8Array(50 * 2 ** 20))], /model\.weights\.bin is 50\.0 MB; the limit is 20 MB/],
-      ['another input shape', [json(edit((j) => (j.modelTopology.config.layers[0].config.batch_input_shape = [null, 32, 32, 3]))), bin()], /takes inputs of shape 32×32×3; this trainer's inputs are 28×28×1/],
-      ['another number of outputs', [json(edit((j) => (j.modelTopology.config.layers.at(-1)!.config.units = 12))), bin()], /gives 12 outputs; this trainer needs 10/],
+      ['another input shape', [json(edit((j) => (j.modelTopology.model_config.config.layers[0].config.batch_input_shape = [null, 32, 32, 3]))), bin()], /takes inputs of shape 32×32×3; this trainer's inputs are 28×28×1/],
+      ['another number of outputs', [json(edit((j) => (j.modelTopology.model_config.config.layers.at(-1)!.config.units = 12))), bin()], /gives 12 outputs; this trainer needs 10/],
       ['no files at all', [], /Pick the model's files/],
     ];
     for (const [name, files, message] of cases) {

@@ -7,12 +7,15 @@ export interface MemoryStorage extends ModelStorage {
   entries: Map<string, tf.io.ModelArtifacts>;
   /** When set, every save fails with this error (a full or refused storage). */
   failSaves: Error | null;
+  /** When set, every removal fails with this error (and removes nothing). */
+  failRemoves: Error | null;
 }
 
 export function memoryModelStorage(): MemoryStorage {
   const storage: MemoryStorage = {
     entries: new Map(),
     failSaves: null,
+    failRemoves: null,
     handler: (key) => ({
       save: async (artifacts) => {
         if (storage.failSaves) throw storage.failSaves;
@@ -25,7 +28,10 @@ export function memoryModelStorage(): MemoryStorage {
         return structuredClone(artifacts);
       },
     }),
-    remove: async (key) => void storage.entries.delete(key),
+    remove: async (key) => {
+      if (storage.failRemoves) throw storage.failRemoves;
+      storage.entries.delete(key);
+    },
   };
   return storage;
 }

@@ -1,20 +1,16 @@
+import { DIGITS_TUNING } from '../../ml/mnist';
 import { TrainerState } from '../trainer/TrainerState.svelte';
 import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
 import { MNIST_PRESETS } from '../../ml/modelSpec';
 import { lessonHyperparams, type Hyperparams } from '../../ml/hyperparams';
+import { valuesOf, type Values } from '../../ml/schema';
+import { settingsLink, startingSettings } from '../trainer/sharedSettings';
+import { BASELINE_MODELS, DIGIT_BASELINE_LINK_SCHEMA, type BaselineModel } from './digitLinkSchemas';
 import type { Evaluation } from '../../ml/trainingTypes';
 import type { Calls } from '../../worker/protocol';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
-/** The two networks lesson 6 sets against the baseline, by the MNIST preset they use. */
-// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a constant table, never changed
-export const BASELINE_MODELS = new Map([
-  ['linear', 'Linear (no hidden layer)'],
-  ['mlp', 'MLP (one hidden layer of 128)'],
-] as const);
-export type BaselineModel = typeof BASELINE_MODELS extends ReadonlyMap<infer K, string> ? K : never;
-
-/** The training settings a lesson may start the widget with. */
+export { BASELINE_MODELS, type BaselineModel };
 
 export interface DigitBaselineOptions {
   /** The lesson's props: the model to start with and any training setting (epochs default to 2). */
@@ -22,7 +18,11 @@ export interface DigitBaselineOptions {
   exercises?: unknown;
   onexercise?: () => ((id: string) => void) | undefined;
   createClient?: () => TrainingClient;
+  /** The page's hash: settings shared by link (`#/lesson/…?digit-baseline.model=mlp`) override the lesson's. */
+  link?: string;
 }
+
+const WIDGET = 'digit-baseline';
 
 /**
  * Lesson 6's first widget: the nearest-average baseline (computed in the worker, where the
@@ -32,7 +32,9 @@ export interface DigitBaselineOptions {
 export class DigitBaselineState {
   readonly trainer: TrainerState;
   readonly lessonHyper: Hyperparams;
-  /** Messages about lesson props that were out of range or unknown. */
+  /** The lesson's model and settings: what a shared link is made against. */
+  readonly #lessonLink: Values<typeof DIGIT_BASELINE_LINK_SCHEMA>;
+  /** Messages about lesson props or link settings that were out of range or unknown. */
   readonly notes: string[];
   #model = $state<BaselineModel>('linear');
   #baseline = $state.raw<Calls['pixelBaseline']['reply'] | null>(null);
@@ -40,10 +42,14 @@ export class DigitBaselineState {
 
   constructor(options: DigitBaselineOptions) {
     const props = options.props;
-    const { hyper, messages } = lessonHyperparams(props, { epochs: 2 });
-    this.lessonHyper = hyper;
-    this.notes = messages;
-    if (typeof props.model === 'string' && BASELINE_MODELS.has(props.model as BaselineModel)) this.#model = props.model as BaselineModel;
+    const lesson = lessonHyperparams(props, { epochs: 2 });
+    const lessonModel: BaselineModel = typeof props.model === 'string' && BASELINE_MODELS.has(props.model as BaselineModel) ? (props.model as BaselineModel) : 'linear';
+    this.#lessonLink = valuesOf(DIGIT_BASELINE_LINK_SCHEMA, { ...lesson.hyper, model: lessonModel });
+    const start = startingSettings(WIDGET, DIGIT_BASELINE_LINK_SCHEMA, this.#lessonLink, options.link ?? '');
+    const { model, ...linkedHyper } = start.settings;
+    this.lessonHyper = { ...lesson.hyper, ...linkedHyper };
+    this.notes = [...lesson.messages, ...start.messages];
+    this.#model = model;
     this.trainer = new TrainerState({ createClient: options.createClient, runLabel: () => this.#model });
     this.#exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
     this.trainer.progress.onEvaluation(() => this.#exercises.update(this.figures));
@@ -56,9 +62,14 @@ export class DigitBaselineState {
   get exercisesDone() { return this.#exercises.done; }
   get hyper(): Hyperparams { return this.trainer.hyper ?? this.lessonHyper; }
 
+  /** A link to this lesson that opens this widget with the model and settings shown. */
+  link(location: { origin: string; pathname: string; hash: string }): string {
+    return settingsLink(location, WIDGET, DIGIT_BASELINE_LINK_SCHEMA, valuesOf(DIGIT_BASELINE_LINK_SCHEMA, { ...this.hyper, model: this.#model }), {}, this.#lessonLink);
+  }
+
   /** Starts the worker on the digits, builds the model, and computes the baseline there. */
   async start(dataUrl: string): Promise<void> {
-    await this.trainer.start('auto', { kind: 'mnist', url: dataUrl }, MNIST_PRESETS[this.#model], this.lessonHyper, { evaluationsPerEpoch: 4 });
+    await this.trainer.start('auto', { kind: 'mnist', url: dataUrl }, MNIST_PRESETS[this.#model], this.lessonHyper, DIGITS_TUNING);
     if (this.trainer.status !== 'ready') return;
     try {
       this.#baseline = await this.trainer.ask.pixelBaseline();

@@ -66,6 +66,12 @@ export class DigitPadStrokes {
     return true;
   }
 
+  /** Replaces the drawing with these strokes (e.g. a held-out digit traced by strokesFromDigit). */
+  replace(strokes: readonly Stroke[]): void {
+    this.#drawing = false;
+    this.#strokes = strokes.map((stroke) => stroke.map((p) => ({ ...p })));
+  }
+
   clear(): void {
     this.#drawing = false;
     if (this.#strokes.length > 0) this.#strokes = [];

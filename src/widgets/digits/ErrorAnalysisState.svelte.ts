@@ -1,3 +1,4 @@
+import { DIGITS_TUNING } from '../../ml/mnist';
 import { TrainerState } from '../trainer/TrainerState.svelte';
 import { throttleLatest, type ThrottledTask } from '../trainer/throttleLatest';
 import { confusionMatrix, perClassAccuracy, predictedClasses, type ClassAccuracy, type ClassProbabilities } from '../../ml/errorAnalysis';
@@ -50,7 +51,7 @@ export class ErrorAnalysisState {
 
   async start(backend: BackendChoice, url: string, spec: ModelSpec, hyper: Hyperparams): Promise<void> {
     this.#analysis = null;
-    await this.trainer.start(backend, { kind: 'mnist', url }, spec, hyper, { evaluationsPerEpoch: 4 });
+    await this.trainer.start(backend, { kind: 'mnist', url }, spec, hyper, DIGITS_TUNING);
     if (this.trainer.status !== 'ready') return;
     try {
       this.#images = (await this.trainer.ask.validationImages(Number.MAX_SAFE_INTEGER)).pixels;

@@ -4,6 +4,7 @@ import { MNIST_PRESETS } from '../../ml/modelSpec';
 import { TRAINING_SCHEMA } from '../../ml/hyperparams';
 import { checkParam, defaults } from '../../ml/schema';
 import { LADDER_RUNGS, LADDER_SCHEMA, largestLossGap, ladderSettings, type LadderRungName, type LadderSettings } from '../../ml/ladder/ladder';
+import { settingsLink, startingSettings } from '../trainer/sharedSettings';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
 /** Curves closer than this agree: float32 rounding differs between the rungs, the maths does not. */
@@ -20,7 +21,11 @@ export interface LadderOptions {
   exercises?: unknown;
   onexercise?: () => ((id: string) => void) | undefined;
   createClient?: () => TrainingClient;
+  /** The page's hash: settings shared by link (`#/lesson/…?abstraction-ladder.steps=80`) override the lesson's. */
+  link?: string;
 }
+
+const WIDGET = 'abstraction-ladder';
 
 /**
  * Lesson 6's abstraction ladder: one worker with the digits loaded runs the three rungs on the
@@ -34,12 +39,16 @@ export class LadderState {
   #running = $state<LadderRungName | null>(null);
   #error = $state<string | null>(null);
   #exercises: ExerciseTracker;
+  /** The lesson's settings: what a shared link is made against. */
+  #lessonSettings: LadderSettings;
 
   constructor(options: LadderOptions) {
     const known = Object.fromEntries(Object.entries(options.props).filter(([k]) => Object.hasOwn(LADDER_SCHEMA, k)));
     const { settings, messages } = ladderSettings(known);
-    this.#settings = settings;
-    this.notes = messages;
+    const start = startingSettings(WIDGET, LADDER_SCHEMA, settings, options.link ?? '');
+    this.#lessonSettings = settings;
+    this.#settings = start.settings;
+    this.notes = [...messages, ...start.messages];
     this.trainer = new TrainerState({ createClient: options.createClient });
     this.#exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
   }
@@ -62,6 +71,11 @@ export class LadderState {
   get agree(): boolean {
     const gap = this.gap;
     return gap !== null && gap < AGREEMENT;
+  }
+
+  /** A link to this lesson that opens the ladder with the settings shown. */
+  link(location: { origin: string; pathname: string; hash: string }): string {
+    return settingsLink(location, WIDGET, LADDER_SCHEMA, this.#settings, {}, this.#lessonSettings);
   }
 
   /** Starts the worker on the digits (the session's linear model sits unused: each rung builds its own). */

@@ -1,6 +1,7 @@
 import { TrainerState } from '../trainer/TrainerState.svelte';
 import { OWN_CLASSIFIER_HYPER, OWN_CLASSIFIER_SPEC, splitDrawings, trainingProblems, type DrawingClass, type OwnSplit } from '../../ml/ownClassifier';
 import { TOY_TUNING } from '../../ml/toyTrainer';
+import type { Hyperparams } from '../../ml/hyperparams';
 import type { BackendChoice } from '../../worker/protocol';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
@@ -37,7 +38,7 @@ export class OwnClassifierState {
    * Trains a fresh model on these drawings, or says what is missing. The drawings are only read:
    * whatever goes wrong, the learner's collection is left as it was.
    */
-  async train(classes: readonly DrawingClass[]): Promise<boolean> {
+  async train(classes: readonly DrawingClass[], hyper: Hyperparams = OWN_CLASSIFIER_HYPER): Promise<boolean> {
     const problems = trainingProblems(classes);
     const result = problems.length === 0 ? splitDrawings(classes) : null;
     if (!result || !result.ok) {
@@ -47,9 +48,9 @@ export class OwnClassifierState {
     this.#problems = [];
     const { split } = result;
     if (this.trainer.connected && this.trainer.status !== 'error') {
-      await this.trainer.rebuild(OWN_CLASSIFIER_SPEC, OWN_CLASSIFIER_HYPER, { kind: 'arrays', data: split.data });
+      await this.trainer.rebuild(OWN_CLASSIFIER_SPEC, hyper, { kind: 'arrays', data: split.data });
     } else {
-      await this.trainer.start(this.#backend, { kind: 'arrays', data: split.data }, OWN_CLASSIFIER_SPEC, OWN_CLASSIFIER_HYPER, TUNING);
+      await this.trainer.start(this.#backend, { kind: 'arrays', data: split.data }, OWN_CLASSIFIER_SPEC, hyper, TUNING);
     }
     if (this.trainer.message) return false;
     this.#trained = { names: classes.map((c) => c.name), split };

@@ -3,7 +3,7 @@ import type { ModelSpec } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { AdoptedModel } from '../../worker/protocol';
 import { storageMessage } from '../../worker/storageErrors';
-import { cleanName, compactCurves, idbRecordStore, parseRecord, type RecordStore, type SavedModelRecord } from './savedModels';
+import { cleanName, compactCurves, idbRecordStore, parseDeletionMarker, parseRecord, type DeletionMarker, type RecordStore, type SavedModelRecord } from './savedModels';
 
 /** What the library needs from the widget it sits in. */
 export interface LibraryContext {
@@ -38,6 +38,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export class ModelLibraryState {
   #records = $state.raw<SavedModelRecord[]>([]);
   #damaged = $state.raw<IDBValidKey[]>([]);
+  /** Models whose deletion was cut off halfway: hidden, and finished at the next refresh. */
+  #unfinished: DeletionMarker[] = [];
   #status = $state('');
   #problem = $state<string | null>(null);
   #busy = $state(false);
@@ -73,12 +75,15 @@ export class ModelLibraryState {
     try {
       const stored = await this.#store.list();
       const fits = (r: SavedModelRecord) => r.outputUnits === this.#context.outputUnits && r.inputShape.join() === this.#context.inputShape.join();
-      const parsed = stored.map(([id, value]) => ({ id, record: parseRecord(value) }));
+      this.#unfinished = stored.flatMap(([, value]) => parseDeletionMarker(value) ?? []);
+      const parsed = stored.filter(([, value]) => !parseDeletionMarker(value)).map(([id, value]) => ({ id, record: parseRecord(value) }));
       this.#damaged = parsed.filter((p) => !p.record).map((p) => p.id);
       this.#records = parsed.flatMap((p) => (p.record && fits(p.record) ? [p.record] : [])).sort((a, b) => b.savedAt - a.savedAt);
     } catch (error) {
       this.#problem = storageMessage(error, 'read the saved models');
+      return;
     }
+    await this.#finishDeletes();
   }
 
   /** Saves the model in use under `rawName`; a model saved under the same name is replaced only once the new one is stored. */
@@ -153,20 +158,44 @@ export class ModelLibraryState {
     });
   }
 
-  /** Deletes a saved model (the view asks first): its record, then its weights. */
+  /**
+   * Deletes a saved model (the view asks first): marks its record as being deleted, removes the
+   * weights, then the marker. Cut off after the mark, the model is gone from the list and the rest
+   * is done at the next refresh; a mark that cannot be written changes nothing.
+   */
   async remove(id: string): Promise<void> {
     const record = this.#records.find((r) => r.id === id);
     if (!record) return;
     await this.#run(`Deleting “${record.name}”…`, async () => {
+      const marker: DeletionMarker = { version: 1, id, key: record.key, deleting: true };
       try {
-        await this.#store.remove(id);
+        await this.#store.put(id, marker);
       } catch (error) {
         throw new Error(storageMessage(error, 'delete the model'));
       }
-      await this.#trainer.deleteSavedModel(record.key).catch(() => undefined);
+      const finished = await this.#finishDelete(marker);
       await this.refresh();
-      return `Deleted “${record.name}”.`;
+      return finished ? `Deleted “${record.name}”.` : `Deleted “${record.name}” from the list; its weights could not be removed yet, so that is tried again later.`;
     });
+  }
+
+  /** The weights, then the marker: true once both are gone. */
+  async #finishDelete(marker: DeletionMarker): Promise<boolean> {
+    try {
+      await this.#trainer.deleteSavedModel(marker.key);
+      await this.#store.remove(marker.id);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Finishes deletions cut off earlier (best effort: the worker may not be running yet). */
+  async #finishDeletes(): Promise<void> {
+    if (!this.#trainer.connected) return;
+    const unfinished = this.#unfinished;
+    this.#unfinished = [];
+    for (const marker of unfinished) if (!(await this.#finishDelete(marker))) this.#unfinished.push(marker);
   }
 
   /** Removes the entries that could not be read. */

@@ -31,10 +31,30 @@ export interface SavedModelRecord {
   curves: SavedCurves;
 }
 
+/**
+ * A saved model being deleted: its record is first replaced by this small marker, which still
+ * names the weights, so a delete cut off halfway leaves neither weights that no entry names nor a
+ * listed model without weights. Marked models are not listed; their deletion is finished later.
+ */
+export interface DeletionMarker {
+  version: 1;
+  id: string;
+  key: string;
+  deleting: true;
+}
+
+/** A stored value as a deletion marker, or null when it is not one. */
+export function parseDeletionMarker(value: unknown): DeletionMarker | null {
+  if (!isRecord(value) || value.version !== 1 || value.deleting !== true) return null;
+  const id = text(value.id, 100);
+  const key = text(value.key, 100);
+  return id && key && /^[\w-]+$/.test(key) ? { version: 1, id, key, deleting: true } : null;
+}
+
 /** Where records live: idb-keyval on the page, a Map in tests. Every operation may reject (full, refused storage). */
 export interface RecordStore {
   list(): Promise<[IDBValidKey, unknown][]>;
-  put(id: string, record: SavedModelRecord): Promise<void>;
+  put(id: string, record: SavedModelRecord | DeletionMarker): Promise<void>;
   remove(id: string): Promise<void>;
 }
 

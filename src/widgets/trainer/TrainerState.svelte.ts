@@ -144,6 +144,7 @@ export class TrainerState {
 
   async train(): Promise<void> {
     this.#message = null;
+    this.progress.trainRequested(this.#hyper?.epochs ?? 0);
     this.progress.clearDivergence();
     await this.#act(() => this.#call('train', {}));
   }

@@ -2,6 +2,7 @@ import type { SessionEvent } from '../../worker/protocol';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { DivergenceReport, Evaluation, StepProgress } from '../../ml/trainingTypes';
 import { changeLabel, compact, lossPoints, type LossPoint, type Marker } from './trainingHistory';
+import { aimedEpochs, targetAfterEpochsChange, targetAfterTrain, type DownloadProgress } from './runReadout';
 
 /** What a saved model keeps of its run, to draw it again when loaded. */
 export interface SavedCurves {
@@ -44,6 +45,9 @@ export class TrainingProgress {
   #weights = $state.raw<number[][] | null>(null);
   #runId = $state(0);
   #weightsVersion = $state(0);
+  /** 0 until Train is pressed in this run (see runReadout.ts). */
+  #epochTarget = $state(0);
+  #download = $state.raw<DownloadProgress | null>(null);
 
   #maxPoints: number;
   #uiIntervalMs: number;
@@ -86,6 +90,20 @@ export class TrainingProgress {
   get runId(): number { return this.#runId; }
   /** Bumped whenever the model's weights changed, so predictions can refresh. */
   get weightsVersion(): number { return this.#weightsVersion; }
+
+  /** The digits' download while the worker loads them (null before it starts). */
+  get download(): DownloadProgress | null { return this.#download; }
+
+  /** The epoch count this run aims at, given the settings' count: it grows when the learner trains more. */
+  epochTarget(epochs: number): number {
+    return aimedEpochs(this.#epochTarget, epochs);
+  }
+
+  /** Train was pressed with `epochs` in the settings: after a finished run, the target moves on. */
+  trainRequested(epochs: number): void {
+    this.flush();
+    this.#epochTarget = targetAfterTrain(this.#epochTarget, this.#epoch, epochs);
+  }
 
   get latestEvaluation(): Evaluation | null {
     return this.#evaluations.at(-1) ?? null;
@@ -137,6 +155,7 @@ export class TrainingProgress {
     this.#divergence = null;
     this.#step = 0;
     this.#epoch = 0;
+    this.#epochTarget = 0;
     this.#trainAccuracy = null;
     this.#examplesPerSecond = 0;
     this.#learningRates = [];
@@ -195,7 +214,11 @@ export class TrainingProgress {
       }
       case 'hyperChange':
         this.flush();
+        if (event.change.changes.epochs !== undefined) this.#epochTarget = targetAfterEpochsChange(this.#epochTarget, this.#epoch, event.change.changes.epochs);
         this.#markers = [...this.#markers, { step: event.change.step, epoch: this.#epoch, label: changeLabel(event.change.changes) }];
+        break;
+      case 'download':
+        this.#download = { received: event.received, total: event.total };
         break;
       default:
         this.flush();

@@ -32,6 +32,15 @@ export function linkedSettings<S extends Schema>(widget: string, schema: S, extr
   return { values: checked.values, extras, messages: messages.map((m) => `From the link: ${m}`) };
 }
 
+/**
+ * A widget's starting settings: the lesson's (already checked), overridden by what a shared link
+ * gives; `lesson` is kept as the base its own links are made against.
+ */
+export function startingSettings<S extends Schema>(widget: string, schema: S, lesson: Values<S>, hash = location.hash): { lesson: Values<S>; settings: Values<S>; messages: string[] } {
+  const linked = linkedSettings(widget, schema, [], hash);
+  return { lesson, settings: { ...lesson, ...linked.values }, messages: linked.messages };
+}
+
 /** A link to this lesson with widget `widget` set to `values` (only what differs from `base`) plus `extras`. */
 export function settingsLink<S extends Schema>(
   location: { origin: string; pathname: string; hash: string },

@@ -20,6 +20,11 @@ describe('DigitPad markup', () => {
   it('shows the hint when given and starts with Undo and Clear disabled', () => {
     const { body } = render(DigitPad, { props: { predict, hint: 'Try a 7' } });
     expect(body).toContain('Try a 7');
+    // The instructions come before the pad, which names them as its description.
+    expect(body.indexOf('Try a 7')).toBeLessThan(body.indexOf('<canvas'));
+    const hintId = /<p class="hint[^"]*" id="([^"]+)"/.exec(body)![1];
+    expect(body).toMatch(new RegExp(`<canvas[^>]*aria-describedby="${hintId}"`));
+    expect(body).toMatch(/<canvas[^>]*tabindex="0"/);
     expect(body).toMatch(/<button[^>]*disabled[^>]*>Undo</);
     expect(body).toMatch(/<button[^>]*disabled[^>]*>Clear</);
   });

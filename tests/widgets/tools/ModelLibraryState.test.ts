@@ -16,11 +16,12 @@ beforeAll(useCpu);
 const SMALL: ModelSpec = { layers: [{ type: 'flatten' }, { type: 'dense', units: 8, activation: 'relu' }] };
 const hyper = (overrides: Partial<Hyperparams> = {}): Hyperparams => ({ ...defaults(TRAINING_SCHEMA), epochs: 1, ...overrides });
 
-/** A record store in a Map; `failing` makes every call reject with that error. */
-function memoryStore(): RecordStore & { values: Map<string, unknown>; failing: Error | null } {
+/** A record store in a Map; `failing` makes every call reject with that error, `failRemoves` only removals. */
+function memoryStore(): RecordStore & { values: Map<string, unknown>; failing: Error | null; failRemoves: Error | null } {
   const store = {
     values: new Map<string, unknown>(),
     failing: null as Error | null,
+    failRemoves: null as Error | null,
     async list() {
       if (store.failing) throw store.failing;
       return [...store.values].map(([k, v]) => [k, structuredClone(v)] as [string, unknown]);
@@ -30,7 +31,7 @@ function memoryStore(): RecordStore & { values: Map<string, unknown>; failing: E
       store.values.set(id, structuredClone(record));
     },
     async remove(id: string) {
-      if (store.failing) throw store.failing;
+      if (store.failing ?? store.failRemoves) throw store.failing ?? store.failRemoves;
       store.values.delete(id);
     },
   };
@@ -131,6 +132,59 @@ describe('ModelLibraryState', () => {
     await library.save('mine');
     expect(library.problem).toMatch(/storage for this site is full/);
     expect(library.records).toEqual([before]);
+    trainer.dispose();
+  });
+
+  it('a delete cut off halfway leaves no weights that no entry names, nor a listed model without weights, and is finished later', async () => {
+    const { trainer, library, storage, store } = await setUp();
+    await trainer.stepOnce();
+    await library.save('keep');
+    await library.save('drop');
+    const [drop, keep] = library.records;
+    expect(drop.name).toBe('drop');
+    /** Every stored weight is named by an entry, and every listed model has its weights. */
+    const consistent = () => {
+      const named = new Set([...store.values.values()].map((v) => (v as { key: string }).key));
+      expect([...storage.entries.keys()].every((key) => named.has(key))).toBe(true);
+      expect(library.records.every((r) => storage.entries.has(r.key))).toBe(true);
+    };
+    const failure = new DOMException('The disk is busy', 'UnknownError');
+
+    // The mark cannot be written: nothing changes.
+    store.failing = failure;
+    await library.remove(drop.id);
+    store.failing = null;
+    expect(library.problem).toMatch(/delete the model/);
+    await library.refresh();
+    expect(library.records.map((r) => r.name)).toEqual(['drop', 'keep']);
+    consistent();
+
+    // The weights cannot be removed: the model leaves the list, its marker still names the weights.
+    storage.failRemoves = failure;
+    await library.remove(drop.id);
+    expect(library.problem).toBeNull();
+    expect(library.status).toMatch(/tried again later/);
+    expect(library.records).toEqual([keep]);
+    expect(storage.entries.has(drop.key)).toBe(true);
+    consistent();
+    // Storage works again: the next refresh finishes the delete.
+    storage.failRemoves = null;
+    await library.refresh();
+    expect([...storage.entries.keys()]).toEqual([keep.key]);
+    expect([...store.values.keys()]).toEqual([keep.id]);
+    consistent();
+
+    // The weights go but the marker cannot be removed: hidden, and tidied up later.
+    store.failRemoves = failure;
+    await library.remove(keep.id);
+    expect(library.records).toEqual([]);
+    expect(storage.entries.size).toBe(0);
+    expect(store.values.get(keep.id)).toEqual({ version: 1, id: keep.id, key: keep.key, deleting: true });
+    consistent();
+    store.failRemoves = null;
+    await library.refresh();
+    expect(store.values.size).toBe(0);
+    expect(library.damagedCount).toBe(0);
     trainer.dispose();
   });
 

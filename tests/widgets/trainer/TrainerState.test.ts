@@ -43,6 +43,24 @@ describe('TrainerState', () => {
     await until(() => tf.memory().numTensors === before);
   });
 
+  it('aims at the settings’ epochs, and after the run finished, Train goes on from the same weights towards a target that grew', async () => {
+    const trainer = await started({ epochs: 2 });
+    expect(trainer.progress.epochTarget(2)).toBe(2);
+    await trainer.train();
+    await until(() => trainer.status === 'done');
+    await until(() => trainer.progress.step === 8); // 2 epochs × 64 / 16
+    expect(trainer.progress.epochTarget(2)).toBe(2);
+    const lossAtFinish = trainer.progress.evaluations.at(-1)!.valLoss!;
+    await trainer.train();
+    expect(trainer.progress.epochTarget(2)).toBe(4);
+    await until(() => trainer.status === 'done' && trainer.progress.step === 16);
+    expect(trainer.progress.epoch).toBeCloseTo(4);
+    expect(trainer.progress.evaluations.at(-1)!.valLoss!).toBeLessThan(lossAtFinish); // went on, not from scratch
+    await trainer.reset();
+    expect(trainer.progress.epochTarget(2)).toBe(2);
+    trainer.dispose();
+  });
+
   it('queues settings changes in order, returns the schema’s messages, and holds what the worker checked', async () => {
     const trainer = await started();
     const [first, second] = await Promise.all([trainer.changeSettings({ learningRate: 1e9 }), trainer.changeSettings({ batchSize: 8 })]);

@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { linkedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
 import { MAX_HASH_LENGTH, linkHash } from '../../../src/app/shareLink';
-import { checkParam, defaults, type Schema } from '../../../src/ml/schema';
+import { checkParam, defaults, type Param, type Schema, type Values } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
-import { CURVE_FITTER_SCHEMA } from '../../../src/ml/curveFitting';
-import { PLAYGROUND_SCHEMA } from '../../../src/ml/classifierPlayground';
-import { LINE_FITTER_SCHEMA } from '../../../src/ml/lineFit';
+import { WIDGET_LINK_SCHEMAS } from '../../../src/widgets/linkSchemas';
+import { widgetRegistry } from '../../../src/widgets/registry';
 import { MNIST_PRESETS } from '../../../src/ml/modelSpec';
 import { specFromText, specToText } from '../../../src/ml/modelSpecText';
 
@@ -15,14 +14,41 @@ const at = (hash: string) => ({ origin: 'http://localhost:5173', pathname: '/', 
 const hashOf = (link: string) => new URL(link).hash;
 
 /** Every widget's schema, by the name lessons embed it with. */
-const WIDGETS: Record<string, Schema> = {
-  'mnist-trainer': TRAINING_SCHEMA,
-  'curve-fitter': CURVE_FITTER_SCHEMA,
-  'classifier-playground': PLAYGROUND_SCHEMA,
-  'line-fitter': LINE_FITTER_SCHEMA,
-};
+const WIDGETS: Record<string, Schema> = Object.fromEntries(WIDGET_LINK_SCHEMAS);
+
+/** Any valid value of one setting: a number in its range (whole where it must be), an option, on or off. */
+function validValue(param: Param): fc.Arbitrary<unknown> {
+  if (param.kind === 'enum') return fc.constantFrom(...param.options.keys());
+  if (param.kind === 'boolean') return fc.boolean();
+  const { min, max } = param;
+  // −0 is 0 to every widget (and "0" in a link), so it is generated as 0.
+  return fc.oneof(fc.constantFrom(min, max), fc.double({ min, max, noNaN: true })).map((n) => checkParam(param, n).value + 0);
+}
+
+/** A whole set of valid settings for `schema`. */
+function validSettings(schema: Schema): fc.Arbitrary<Values<Schema>> {
+  return fc.record(Object.fromEntries(Object.entries(schema).map(([key, param]) => [key, validValue(param)]))) as fc.Arbitrary<Values<Schema>>;
+}
 
 describe('settings shared by link', () => {
+  it('has a settings schema for every widget a lesson can embed', () => {
+    expect([...WIDGET_LINK_SCHEMAS.keys()].sort()).toEqual([...widgetRegistry.keys()].sort());
+  });
+
+  it('round-trips random valid settings of every widget, against random lesson settings (property)', () => {
+    for (const [widget, schema] of WIDGET_LINK_SCHEMAS) {
+      fc.assert(
+        fc.property(validSettings(schema), validSettings(schema), (shown, lesson) => {
+          const link = settingsLink(at(`${LESSON}?other.key=1`), widget, schema, shown, {}, lesson);
+          const read = linkedSettings(widget, schema, [], hashOf(link));
+          expect(read.messages).toEqual([]);
+          expect({ ...lesson, ...read.values }).toEqual(shown);
+        }),
+        { numRuns: 60 },
+      );
+    }
+  });
+
   it('round-trips every widget’s settings that differ from the lesson’s, keeping the lesson and other widgets', () => {
     for (const [widget, schema] of Object.entries(WIDGETS)) {
       const lesson = defaults(schema);
@@ -82,33 +108,34 @@ describe('settings shared by link', () => {
     expect(huge.messages).toEqual([expect.stringMatching(/^From the link: This link is too long/)]);
   });
 
-  it('never throws on random or hostile hashes, and always yields settings inside the schema (property)', () => {
-    const hostileKey = fc.constantFrom('constructor', '__proto__', 'prototype', 'toString', 'learningRate', 'batchSize', 'optimizer', 'epochs', 'dropout', 'schedule');
+  it('never throws on random or hostile hashes, and always yields settings inside every widget’s schema (property)', () => {
     const hostileValue = fc.oneof(
-      fc.constantFrom('NaN', '-1', '1e308', '-1e308', 'Infinity', '', ' ', '0x10', '1e-400', '__proto__', 'constructor', '💥', '\u0000', '%E0%A4%A'),
+      fc.constantFrom('NaN', '-1', '1e308', '-1e308', 'Infinity', '', ' ', '0x10', '1e-400', '__proto__', 'constructor', '💥', '\u0000', '%E0%A4%A', 'custom', 'worst', '4-9'),
       fc.string({ unit: 'binary' }),
       fc.double().map(String),
       fc.integer().map(String),
       fc.nat({ max: 1_000_000 }).map((n) => 'x'.repeat(n)),
       fc.integer({ min: 100, max: 3000 }).map((n) => '7'.repeat(n)),
     );
-    const entry = fc.tuple(fc.oneof(hostileKey, fc.string()), hostileValue);
-    fc.assert(
-      fc.property(fc.array(entry, { maxLength: 20 }), fc.string(), (entries, junk) => {
-        const query = entries.map(([k, v]) => `mnist-trainer.${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-        for (const hash of [`${LESSON}?${query}`, `${LESSON}?${junk}`, junk]) {
-          const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model', 'arch'], hash);
-          for (const [key, value] of Object.entries(read.values)) {
-            const param = TRAINING_SCHEMA[key as keyof typeof TRAINING_SCHEMA];
-            expect(param).toBeDefined();
-            expect(checkParam(param, value)).toEqual({ value });
+    for (const [widget, schema] of WIDGET_LINK_SCHEMAS) {
+      const hostileKey = fc.constantFrom('constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty', ...Object.keys(schema));
+      const entry = fc.tuple(fc.oneof(hostileKey, fc.string()), hostileValue);
+      fc.assert(
+        fc.property(fc.array(entry, { maxLength: 20 }), fc.string(), (entries, junk) => {
+          const query = entries.map(([k, v]) => `${widget}.${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+          for (const hash of [`${LESSON}?${query}`, `${LESSON}?${junk}`, junk]) {
+            const read = linkedSettings(widget, schema, ['model', 'arch'], hash);
+            for (const [key, value] of Object.entries(read.values)) {
+              expect(Object.hasOwn(schema, key)).toBe(true);
+              expect(checkParam(schema[key], value)).toEqual({ value });
+            }
+            for (const m of read.messages) expect(m.length).toBeLessThan(400);
+            expect(Object.getPrototypeOf(read.values)).toBe(Object.prototype);
           }
-          for (const m of read.messages) expect(m.length).toBeLessThan(400);
-          expect(Object.getPrototypeOf(read.values)).toBe(Object.prototype);
-        }
-      }),
-      { numRuns: 300 },
-    );
+        }),
+        { numRuns: 120 },
+      );
+    }
   });
 
   it('replaces only its own widget’s part of the hash', () => {

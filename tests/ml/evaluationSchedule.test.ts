@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { EvaluationSchedule } from '../../src/ml/evaluation';
+import { ReportBuffer } from '../../src/ml/reportBuffer';
+import { tf } from '../../src/ml/tf';
+import { useCpu } from './helpers';
+
+/** Simulates a run: a step takes `stepMs`, an evaluation `evalMs`; returns the share of time spent evaluating. */
+function simulate(schedule: EvaluationSchedule, steps: number, stepMs: number, evalMs: number, stepsPerEpoch: number) {
+  let now = 0;
+  let evaluating = 0;
+  let evaluations = 0;
+  for (let i = 0; i < steps; i++) {
+    now += stepMs;
+    schedule.countStep();
+    if (schedule.stepsDue(stepsPerEpoch) && schedule.timeDue(false, now)) {
+      schedule.started(now);
+      now += evalMs;
+      evaluating += evalMs;
+      evaluations++;
+      schedule.finished(now);
+    }
+  }
+  return { share: evaluating / now, evaluations };
+}
+
+describe('the evaluation schedule', () => {
+  it('without a budget evaluates perEpoch times an epoch, whatever an evaluation costs', () => {
+    const r = simulate(new EvaluationSchedule(4, 0), 384, 12, 150, 125); // about 3 epochs of lesson 1, a quarter epoch = 32 steps
+    expect(r.evaluations).toBe(12);
+    expect(r.share).toBeGreaterThan(0.2); // today's cost on a slow machine
+  });
+
+  it('with a 5 % budget spaces slow evaluations out so they take at most 5 % of the time (after the first)', () => {
+    const r = simulate(new EvaluationSchedule(4, 0, 0.05), 375, 12, 150, 125);
+    expect(r.share).toBeLessThanOrEqual(0.05 + 150 / (375 * 12)); // one evaluation's slack: the first is never held back
+    expect(r.evaluations).toBeGreaterThanOrEqual(2);
+  });
+
+  it('with a budget still evaluates perEpoch times where evaluations are cheap', () => {
+    expect(simulate(new EvaluationSchedule(4, 0, 0.05), 384, 12, 5, 125).evaluations).toBe(12);
+  });
+
+  it('never holds back the first or the final evaluation', () => {
+    const s = new EvaluationSchedule(4, 1000, 0.05);
+    expect(s.timeDue(false, 0)).toBe(true);
+    s.started(0);
+    s.finished(500);
+    expect(s.timeDue(false, 600)).toBe(false);
+    expect(s.timeDue(true, 600)).toBe(true);
+    expect(s.timeDue(false, 500 + 500 * 19)).toBe(true);
+  });
+});
+
+describe('the report buffer', () => {
+  it('reports the time from a train request to the first step once, in the first report after it', async () => {
+    await useCpu();
+    const reports = new ReportBuffer();
+    reports.markStart();
+    await new Promise((r) => setTimeout(r, 30));
+    reports.startStep(0);
+    reports.add(tf.scalar(1), undefined, undefined, 8);
+    const first = reports.accept((await reports.read())!);
+    expect(first.msToFirstStep).toBeGreaterThanOrEqual(25);
+    reports.startStep(1);
+    reports.add(tf.scalar(1), undefined, undefined, 8);
+    expect(reports.accept((await reports.read())!).msToFirstStep).toBeUndefined();
+  });
+
+  it('measures speed over wall-clock time: time spent outside steps (evaluations) counts, as the learner waits for it too', async () => {
+    await useCpu();
+    const reports = new ReportBuffer();
+    reports.markStart();
+    reports.startStep(0);
+    reports.add(tf.scalar(1), undefined, undefined, 64);
+    await new Promise((r) => setTimeout(r, 100)); // an evaluation between the step and the report
+    const { examplesPerSecond, msPerStep } = reports.accept((await reports.read())!);
+    expect(examplesPerSecond).toBeLessThan(64 / 0.09);
+    expect(msPerStep).toBeGreaterThanOrEqual(90);
+  });
+});

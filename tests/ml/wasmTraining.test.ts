@@ -1,0 +1,50 @@
+// The wasm backend in Node: training with the app's own gradients (see wasmConvGradient.ts) frees
+// every tensor, and trains the same maths as the cpu backend.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { tf } from '../../src/ml/tf';
+import { TrainingSession } from '../../src/ml/TrainingSession';
+import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
+import { MNIST_PRESETS } from '../../src/ml/modelSpec';
+import { defaults } from '../../src/ml/schema';
+import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
+import { warmUp } from '../../src/ml/trainStep';
+import { digitsTask, useCpu } from './helpers';
+
+beforeAll(async () => {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+  expect(await tf.setBackend('wasm')).toBe(true);
+  registerConvFilterGradient();
+});
+afterAll(useCpu);
+
+describe('training the CNN on wasm', () => {
+  it('returns numTensors to its baseline after warm-up / train / pause / dispose cycles', async () => {
+    const data = await digitsTask(640, 128);
+    const baseline = tf.memory().numTensors;
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const session = new TrainingSession({ spec: MNIST_PRESETS.cnn, data, hyper: { ...defaults(TRAINING_SCHEMA), epochs: 1 }, evaluationsPerEpoch: 2 });
+      await session.inspect((model, d) => warmUp(model, d, 64));
+      const run = session.train();
+      await new Promise((r) => setTimeout(r, 150));
+      await session.pause();
+      await session.trainOneStep();
+      await session.train();
+      await run;
+      expect(session.state).toBe('done');
+      await session.dispose();
+      expect(tf.memory().numTensors).toBe(baseline);
+    }
+  });
+
+  it('a warm-up pass leaves the weights as they were', async () => {
+    const data = await digitsTask(128, 64);
+    const session = new TrainingSession({ spec: MNIST_PRESETS.cnn, data, hyper: defaults(TRAINING_SCHEMA) });
+    const before = await session.readWeights();
+    await session.inspect((model, d) => warmUp(model, d, 64));
+    const after = await session.readWeights();
+    expect(after.map((w) => Array.from(w))).toEqual(before.map((w) => Array.from(w)));
+    await session.dispose();
+  });
+});
