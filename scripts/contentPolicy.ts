@@ -2,12 +2,17 @@
 // and sent as a header by `npm run preview` (so frame-ancestors, which a meta tag cannot carry,
 // holds there too). Nothing leaves the page: every load and connection is to the app's own origin.
 // The dev server gets none: Vite's hot reload injects <style> elements the policy forbids.
+import { createHash } from 'node:crypto';
 import type { Plugin } from 'vite';
+import { THEME_BOOT_SCRIPT } from './themeBoot.ts';
+
+/** The one inline script, allowed by its hash: it sets the colour theme before the first paint. */
+export const THEME_BOOT_HASH = `'sha256-${createHash('sha256').update(THEME_BOOT_SCRIPT).digest('base64')}'`;
 
 const DIRECTIVES: Record<string, string> = {
   'default-src': "'self'",
-  // 'wasm-unsafe-eval' compiles tfjs's WebAssembly; no eval, no inline script.
-  'script-src': "'self' 'wasm-unsafe-eval'",
+  // 'wasm-unsafe-eval' compiles tfjs's WebAssembly; no eval, and no inline script but the theme's, by its hash.
+  'script-src': `'self' 'wasm-unsafe-eval' ${THEME_BOOT_HASH}`,
   // The training worker and the service worker are files of the app; blob: for the threaded wasm build's helpers.
   'worker-src': "'self' blob:",
   // Stylesheets are files; style attributes stay allowed (Svelte templates and chart.js set sizes on elements).
@@ -40,8 +45,11 @@ export function contentPolicy(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, context) {
-        if (context.server) return [];
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }];
+        // The theme script at the end of <head>, after <meta charset> (which must come within the page's
+        // first 1,024 bytes) and still before anything is painted; the dev server gets no policy (above).
+        const theme = { tag: 'script', children: THEME_BOOT_SCRIPT, injectTo: 'head' } as const;
+        if (context.server) return [theme];
+        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }, theme];
       },
     },
     configurePreviewServer(server) {

@@ -1,9 +1,11 @@
 import { mount } from 'svelte';
+import './app/theme.css';
 import './app/app.css';
 import App from './app/App.svelte';
 import { lessonLibrary } from './app/lessons';
 import { ProgressStore, browserStorage } from './app/progress.svelte';
 import { Router } from './app/Router.svelte';
+import { ThemeState, systemScheme } from './app/ThemeState.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html must contain <div id="app">');
@@ -14,6 +16,7 @@ const app = mount(App, {
     library: lessonLibrary,
     progress: new ProgressStore(browserStorage()),
     router: new Router(window),
+    theme: new ThemeState(document.documentElement, browserStorage(), systemScheme()),
   },
 });
 

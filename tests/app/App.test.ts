@@ -6,6 +6,7 @@ import App from '../../src/app/App.svelte';
 import { parseLessonFiles } from '../../src/app/lessonParser';
 import { ProgressStore } from '../../src/app/progress.svelte';
 import { Router } from '../../src/app/Router.svelte';
+import { ThemeState } from '../../src/app/ThemeState.svelte';
 import { reservedHeight } from '../../src/app/widgetNames';
 
 const lesson = (title: string, order: number, body: string) =>
@@ -21,7 +22,7 @@ const library = parseLessonFiles(
 
 function renderAt(hash: string, progress = new ProgressStore(null)) {
   const router = new Router({ location: { hash }, addEventListener() {}, removeEventListener() {} });
-  return render(App, { props: { library, progress, router } }).body;
+  return render(App, { props: { library, progress, router, theme: new ThemeState({ dataset: {} } as HTMLElement, null, null) } }).body;
 }
 
 describe('App', () => {

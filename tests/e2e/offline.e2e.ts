@@ -4,6 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, watchForeignRequests, type App, type Page } from './harness';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../scripts/contentPolicy';
+import { lessonLinks as linksOn, openLesson as open, trainBriefly } from './lessonPages';
+
+const lessonLinks = (page: Page) => linksOn(page, app.baseUrl);
+const openLesson = (page: Page, href: string) => open(page, app.baseUrl, href);
 
 let app: App;
 beforeAll(async () => {
@@ -17,34 +21,6 @@ const VIOLATIONS = `(() => {
   window.__violations = [];
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
 })()`;
-
-async function lessonLinks(page: Page): Promise<string[]> {
-  await page.goto(app.baseUrl);
-  await expect.poll(() => page.locator('a[href^="#/lesson/"]').count()).toBeGreaterThan(4);
-  const hrefs = await page.locator('a[href^="#/lesson/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  return [...new Set(hrefs)];
-}
-
-/** Opens a lesson and waits until every widget on it has loaded (or failed visibly). */
-async function openLesson(page: Page, href: string): Promise<void> {
-  await page.goto(new URL(href, app.baseUrl).href);
-  await expect.poll(() => page.locator('article.lesson h1').count(), { timeout: 30_000 }).toBe(1);
-  // The lesson's body is a chunk of its own: wait for it, then for its widgets' code.
-  await expect.poll(() => page.locator('.lesson-loading').count(), { timeout: 30_000 }).toBe(0);
-  await expect.poll(() => page.locator('article.lesson .prose').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-  await expect.poll(() => page.locator('.widget-loading').count(), { timeout: 60_000 }).toBe(0);
-}
-
-/** Presses the first Train or Play button once it is enabled, and waits until the model has taken steps. */
-async function trainBriefly(page: Page): Promise<boolean> {
-  const button = page.getByRole('button', { name: /^(Train|Play)$/ }).first();
-  if ((await button.count()) === 0) return false;
-  await expect.poll(() => button.isEnabled(), { timeout: 90_000 }).toBe(true);
-  await button.click();
-  const stepping = page.locator('[data-steps]').first();
-  if ((await stepping.count()) > 0) await expect.poll(async () => Number(await stepping.getAttribute('data-steps')), { timeout: 60_000 }).toBeGreaterThan(0);
-  return true;
-}
 
 describe('privacy, content policy and offline use', () => {
   it('the preview server sends the policy as a header, serves a real robots.txt and 404s unknown paths', async () => {

@@ -10,8 +10,35 @@ import {
   ScatterController,
   type Plugin,
 } from 'chart.js';
+import { themeColour, watchTheme } from '../pageTheme';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+
+type ScaleParts = Partial<Record<'grid' | 'border' | 'ticks' | 'title', { color?: unknown }>>;
+
+/**
+ * Text (ticks, titles, legend) and grid lines take the page theme's colours; every chart follows a
+ * switch of theme at once. New charts read Chart.js's global defaults; a chart already drawn has
+ * copied them into its scales' options when it was made, so those are repainted one by one.
+ */
+function applyTheme(): void {
+  const text = themeColour('--color-muted', '#525a6c');
+  const grid = themeColour('--color-plot-grid', '#e5e7eb');
+  Chart.defaults.color = text;
+  Chart.defaults.borderColor = grid;
+  for (const chart of Object.values(Chart.instances)) {
+    const scales = (chart.config.options?.scales ?? {}) as Record<string, ScaleParts | undefined>;
+    for (const scale of Object.values(scales)) {
+      if (scale?.grid) scale.grid.color = grid;
+      if (scale?.border) scale.border.color = grid;
+      if (scale?.ticks) scale.ticks.color = text;
+      if (scale?.title) scale.title.color = text;
+    }
+    chart.update('none');
+  }
+}
+applyTheme();
+watchTheme(applyTheme);
 
 export interface VerticalMarker {
   x: number;
@@ -30,8 +57,8 @@ export const markerPlugin: Plugin<'line'> = {
     const x = scales.x;
     if (!x || items.length === 0) return;
     ctx.save();
-    ctx.strokeStyle = 'rgba(180, 83, 9, 0.85)';
-    ctx.fillStyle = 'rgba(146, 64, 14, 1)';
+    ctx.strokeStyle = themeColour('--color-chart-marker', 'rgb(180 83 9 / 0.85)');
+    ctx.fillStyle = themeColour('--color-chart-marker-text', '#92400e');
     ctx.font = '11px system-ui, sans-serif';
     ctx.setLineDash([4, 3]);
     items.forEach((item, i) => {
