@@ -31,7 +31,7 @@ describe('the guard in real Chromium', () => {
     const page = await app.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10`);
+    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10&mnist-trainer.schedule=constant`); // constant, as the issue found it (lesson 1 warms up under one-cycle)
     const card = page.getByTestId('mnist-trainer');
     const train = card.getByRole('button', { name: 'Train', exact: true });
     await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
@@ -52,7 +52,7 @@ describe('the guard in real Chromium', () => {
     // (the status line then shows them, whatever the last evaluation before the collapse was).
     const log = (await page.evaluate('window.__log')) as string[];
     const before = accuracies(log.slice(0, log.indexOf('ALERT')));
-    expect(before.length, log.join(' | ')).toBeGreaterThanOrEqual(3);
+    expect(before.length, log.join(' | ')).toBeGreaterThanOrEqual(2); // evaluations are spaced to 5 % of the time: two or more before the pause
     await expect.poll(async () => accuracies((await page.evaluate('window.__log')) as string[]).at(-1), { timeout: 30_000 }).toBe(Number(claimed![1]));
     const after = accuracies((await page.evaluate('window.__log')) as string[]).at(-1)!;
     expect(after).toBeGreaterThanOrEqual(Math.max(...before));
