@@ -50,6 +50,7 @@ const RECIPES: { name: string; overrides: Record<string, unknown> }[] = [
   { name: 'Adam 0.01, constant, batch 64', overrides: { learningRate: 0.01, schedule: 'constant', batchSize: 64 } },
   { name: 'Adam 0.01, one-cycle, batch 64', overrides: { learningRate: 0.01, schedule: 'oneCycle', batchSize: 64 } },
   { name: 'Adam 0.005, constant, batch 32', overrides: { learningRate: 0.005, schedule: 'constant', batchSize: 32 } },
+  { name: 'Adam 0.01, one-cycle, batch 32', overrides: { learningRate: 0.01, schedule: 'oneCycle', batchSize: 32 } },
 ];
 
 async function openBenchPage(app: App): Promise<Page> {

@@ -56,7 +56,7 @@ describe('tweaking training live in real Chromium', () => {
 
   it('pauses with an explanation when an absurd learning rate diverges, then recovers at a sane one', async () => {
     await field('Optimizer').selectOption('adam');
-    await field('Schedule').selectOption('constant'); // lesson 1 warms up under one-cycle: this is about a rate of 10 itself
+    await field('Schedule').selectOption('constant'); // a rate of 10 itself, not one warming up to it
     await setField('Learning rate', '10');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const alert = page.getByTestId('divergence');
