@@ -67,6 +67,15 @@ async function startWasm(threads: number): Promise<void> {
   wasmThreads = threads;
 }
 
+/** The threads wasm really computes on (1 where the browser gave it the single-threaded build). */
+async function wasmThreadsInUse(): Promise<number> {
+  try {
+    return (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+  } catch {
+    return 1;
+  }
+}
+
 async function activate(name: BackendName, onContextLost: () => void, threads = 1): Promise<void> {
   if (name === 'webgl') {
     webglModule ??= await import('@tensorflow/tfjs-backend-webgl');
@@ -185,8 +194,9 @@ export interface BackendProbe {
 }
 
 /** Starts the backend for `choice` (see `chooseBackend`) on this browser. */
-export function setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo> {
-  return chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions()), start: (name, n) => activate(name, onContextLost, n), measure });
+export async function setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo> {
+  const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions()), start: (name, n) => activate(name, onContextLost, n), measure });
+  return info.name === 'wasm' ? { ...info, threads: await wasmThreadsInUse() } : info;
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };
