@@ -71,7 +71,10 @@ describe('tweaking training live in real Chromium', () => {
     // New evaluations arrive and the model is still a good classifier: training really goes on.
     await expect.poll(status, { timeout: 90_000 }).not.toBe(atRecovery);
     await expect.poll(async () => Number(/([\d.]+) %/.exec((await status()) ?? '')?.[1] ?? 0), { timeout: 90_000 }).toBeGreaterThan(85);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    // Stop it for the next test, unless the run has already finished its epochs (it is fast now).
+    const pause = page.getByRole('button', { name: 'Pause' });
+    if (await pause.isEnabled()) await pause.click();
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled()).toBe(true);
   });
 
   // How each control clamps or rejects a typed value is unit-tested against the schema (tests/ml/schema.test.ts).
