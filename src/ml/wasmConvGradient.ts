@@ -1,4 +1,5 @@
 import { tf } from './tf';
+import { registerWasmMatMul } from './wasmMatMul';
 
 /**
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so training a conv layer there
@@ -89,6 +90,7 @@ type ConvAttrs = {
  * kernels tfjs's own gradients run, so WebGL and cpu training is unchanged.
  */
 export function registerConvFilterGradient(): void {
+  registerWasmMatMul();
   if (registered) return;
   registered = true;
   tf.registerGradient({

@@ -26,11 +26,31 @@ let webglModule: typeof import('@tensorflow/tfjs-backend-webgl') | null = null;
 let wasmFactory: (() => Promise<unknown>) | null = null;
 let wasmThreads = 0;
 
+/** The logical cores the browser reports, read before `allowWasmThreads` changes what wasm sees. */
+const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
+
 /** Threads the wasm backend can use here: more than one only in a cross-origin isolated page. */
 export function wasmThreadOptions(): number[] {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const cores = Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
+  const cores = Math.min(4, LOGICAL_CORES);
   return isolated && cores > 1 ? [1, cores] : [1];
+}
+
+/**
+ * tfjs's wasm module caps its thread pool at half the logical cores (it assumes two hardware
+ * threads per core) and reads that count from `navigator.hardwareConcurrency` when the module
+ * starts, so on a 2-core machine it always ran one thread whatever `setThreadsCount` asked.
+ * Reporting twice the threads wanted to that one read lets the pool have them; the count itself
+ * stays `setThreadsCount`'s.
+ */
+export function allowWasmThreads(threads: number): void {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (!nav) return;
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => Math.max(LOGICAL_CORES, threads * 2) });
+  } catch {
+    // A browser that refuses the override keeps tfjs's own cap.
+  }
 }
 
 /** The WebGPU adapter's description, or null without WebGPU here. */
@@ -63,6 +83,7 @@ async function startWasm(threads: number): Promise<void> {
     tf.removeBackend('wasm');
     tf.registerBackend('wasm', wasmFactory as never, 2);
   }
+  allowWasmThreads(threads);
   wasm.setThreadsCount(threads);
   wasmThreads = threads;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chooseBackend, type BackendProbe } from '../../src/worker/backends';
 import type { BackendName } from '../../src/worker/protocol';
 
@@ -134,5 +134,25 @@ describe('a backend the learner chose', () => {
     expect(await chooseBackend('wasm', c.probe)).toMatchObject({ name: 'cpu', failed: [{ name: 'wasm' }] });
     expect(c.log).toEqual(['start wasm1', 'start cpu']);
     await expect(chooseBackend('cpu', browser(null, { failing: ['cpu', 'wasm'] }).probe)).rejects.toThrow(/No backend could start: cpu: .*; wasm: /);
+  });
+});
+
+describe('wasm threads on a machine with few cores', () => {
+  it('lets tfjs’s thread pool (capped at half the reported cores) have the threads asked for, without changing the options offered', async () => {
+    const { allowWasmThreads, wasmThreadOptions } = await import('../../src/worker/backends');
+    // A 2-core machine's navigator, as a worker sees it.
+    const nav = { hardwareConcurrency: 2 };
+    vi.stubGlobal('navigator', nav);
+    const before = wasmThreadOptions();
+    try {
+      allowWasmThreads(2);
+      // tfjs computes min(asked, reported / 2): two threads need four reported cores.
+      expect(Math.floor(nav.hardwareConcurrency / 2)).toBeGreaterThanOrEqual(2);
+      allowWasmThreads(3);
+      expect(Math.floor(nav.hardwareConcurrency / 2)).toBeGreaterThanOrEqual(3);
+      expect(wasmThreadOptions()).toEqual(before);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
