@@ -3,7 +3,9 @@ import { exampleSize, targetWidth } from './examples';
 import { accuracy, meanLoss, predictedClasses, targetTensor } from './losses';
 import type { Evaluation, Examples, TrainingData } from './trainingTypes';
 
-const EVAL_CHUNK = 512;
+// Each chunk is one forward pass: predict() would otherwise cut it into batches of 32, and on wasm
+// 2,000 digits took 120 ms that way against 75 ms in chunks of 256 (larger chunks were no faster).
+const EVAL_CHUNK = 256;
 
 export interface SetEvaluation {
   loss: number;
@@ -28,7 +30,7 @@ export async function evaluateSet(model: tfl.LayersModel, data: TrainingData, se
     tf.tidy(() => {
       const x = tf.tensor(set.x.subarray(start * size, (start + count) * size), [count, ...inputShape]);
       const y = targetTensor(loss, set.y.subarray(start * width, (start + count) * width), count, outputUnits);
-      const output = model.predict(x) as tf.Tensor;
+      const output = model.predict(x, { batchSize: count }) as tf.Tensor;
       const acc = accuracy(loss, output, y);
       sums.push(tf.keep(tf.stack([tf.mul(meanLoss(loss, output, y), count), acc ? tf.mul(acc, count) : tf.scalar(0)])));
       if (withPredictions && loss !== 'meanSquaredError') predictionParts.push(tf.keep(predictedClasses(loss, output)));
