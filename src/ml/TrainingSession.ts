@@ -229,6 +229,8 @@ export class TrainingSession {
   async #run(generation: number): Promise<void> {
     try {
       let lastRead = performance.now();
+      // The first step of a run is reported at once, so the learner sees training start.
+      let reported = false;
       while (generation === this.#generation) {
         if (this.#order.done) {
           const finished = await this.#endEpoch(generation);
@@ -241,7 +243,8 @@ export class TrainingSession {
         const now = performance.now();
         const { stepsPerSecond } = this.#settings;
         const paced = stepsPerSecond > 0;
-        if (paced || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
+        if (paced || !reported || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
+          reported = true;
           const healthy = await this.#flush(generation);
           if (!healthy) return;
           if (this.#evaluations.stepsDue(this.stepsPerEpoch) && !this.#order.done && this.#evaluations.timeDue(false)) {

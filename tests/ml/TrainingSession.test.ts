@@ -29,6 +29,24 @@ function hyper(overrides: Partial<Hyperparams> = {}): Hyperparams {
 }
 
 describe('TrainingSession on MNIST (cpu backend)', () => {
+  it('reports the first step of a run at once, then every readEvery steps', async () => {
+    const data = await smallMnist(320, 50);
+    const reported: number[][] = [];
+    const session = new TrainingSession({
+      spec: MNIST_PRESETS.linear,
+      data,
+      hyper: hyper({ epochs: 1, batchSize: 32 }),
+      readEvery: 4,
+      readIntervalMs: 1e9,
+      callbacks: { onStep: (p) => reported.push(p.losses.map((_, i) => p.step - p.losses.length + i + 1)) },
+    });
+    await session.train();
+    // Step 1 alone, then batches of four; the epoch's end flushes what is left.
+    expect(reported[0]).toEqual([1]);
+    expect(reported[1]).toEqual([2, 3, 4, 5]);
+    await session.dispose();
+  });
+
   it('fires callbacks in order and the loss goes down on a small subset', async () => {
     const data = await smallMnist();
     const events: string[] = [];
