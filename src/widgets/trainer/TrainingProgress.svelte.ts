@@ -55,6 +55,8 @@ export class TrainingProgress {
   #runLabel: string | null = null;
   #pendingSteps: StepProgress[] = [];
   #pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The first report after Train is shown at once (the learner sees training start); later ones are batched. */
+  #showNextStepAtOnce = false;
   // Listeners are bookkeeping, never shown: plain Sets, not reactive ones.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #stepListeners = new Set<Listener<readonly StepProgress[]>>();
@@ -102,6 +104,7 @@ export class TrainingProgress {
   /** Train was pressed with `epochs` in the settings: after a finished run, the target moves on. */
   trainRequested(epochs: number): void {
     this.flush();
+    this.#showNextStepAtOnce = true;
     this.#epochTarget = targetAfterTrain(this.#epochTarget, this.#epoch, epochs);
   }
 
@@ -194,7 +197,12 @@ export class TrainingProgress {
     switch (event.kind) {
       case 'step':
         this.#pendingSteps.push(event.progress);
-        this.#pendingTimer ??= setTimeout(() => this.flush(), this.#uiIntervalMs);
+        if (this.#showNextStepAtOnce) {
+          this.#showNextStepAtOnce = false;
+          this.flush();
+        } else {
+          this.#pendingTimer ??= setTimeout(() => this.flush(), this.#uiIntervalMs);
+        }
         break;
       case 'evaluate':
         this.flush();

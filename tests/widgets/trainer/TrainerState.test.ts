@@ -25,6 +25,18 @@ async function started(overrides: Partial<Hyperparams> = {}): Promise<TrainerSta
 }
 
 describe('TrainerState', () => {
+  it('shows the first step after Train at once, and batches the later ones for the page', async () => {
+    const trainer = new TrainerState({ createClient: inThreadClient, uiIntervalMs: 60_000 });
+    await trainer.start('cpu', { kind: 'arrays', data: lineData() }, { layers: [] }, hyper({ epochs: 1 }), { evaluationsPerEpoch: 1 });
+    const batches: number[][] = [];
+    trainer.progress.onSteps((steps) => batches.push(steps.map((p) => p.step)));
+    await trainer.train();
+    await until(() => trainer.status === 'done' && trainer.progress.step === 4);
+    // Step 1 on its own; the report of steps 2–4 waited for the interval and came with the epoch's evaluation.
+    expect(batches).toEqual([[1], [4]]);
+    trainer.dispose();
+  });
+
   it('starts, trains to the end, and hands every step report to onSteps in the batches the page draws', async () => {
     const before = tf.memory().numTensors;
     const trainer = await started();
