@@ -1,0 +1,98 @@
+import { tf, tfl } from './tf';
+import { filterGradient, inputGradient, maxPoolGradient } from './wasmConvGradient';
+
+/**
+ * The training forward pass with each "conv (ReLU) → max pool" pair run as one block with its
+ * own gradient, for the wasm backend.
+ *
+ * Through tfjs-layers a conv layer trains as separate kernels: conv, a broadcast bias add, ReLU,
+ * then the pool; backwards, the pool's gradient, ReLU's mask (step, multiply), the bias sum, the
+ * filter and input gradients. On the first conv of the CNN each of those passes walks a
+ * 64×24×24×8 tensor, and tfjs fuses nothing while it records gradients. Here the forward pass is
+ * XNNPACK's conv with bias and ReLU in one kernel, then the pool; the backward pass routes the
+ * pooled gradient (masked where the window's maximum was 0, which is exactly ReLU's mask there)
+ * to the window maxima, sums it for the bias, and computes the filter and
+ * input gradients as wasmConvGradient does. The first block's input is the data, so its input
+ * gradient is never computed. Same maths as the layers (tests/ml/convBlocks.test.ts checks the
+ * gradients against tfjs's own on cpu and wasm); every other layer runs through tfjs-layers.
+ */
+
+type Conv = tfl.layers.Layer & { kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null };
+
+interface ConvConfig {
+  activation?: string;
+  strides?: number | number[];
+  dilationRate?: number | number[];
+  dataFormat?: string;
+  padding?: string;
+  useBias?: boolean;
+}
+
+const ones = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((n) => n === 1) : v === 1);
+
+/** A conv layer this block can stand in for: ReLU, stride 1, undilated, channels last, with bias. */
+function fusableConv(layer: tfl.layers.Layer): layer is Conv {
+  if (layer.getClassName() !== 'Conv2D') return false;
+  const c = layer.getConfig() as ConvConfig;
+  return c.activation === 'relu' && ones(c.strides) && ones(c.dilationRate) && c.dataFormat === 'channelsLast' && c.useBias === true && (c.padding === 'valid' || c.padding === 'same');
+}
+
+/** A max pool whose windows tile the input: size = stride, no padding. */
+function tilingPool(layer: tfl.layers.Layer | undefined): [number, number] | null {
+  if (!layer || layer.getClassName() !== 'MaxPooling2D') return null;
+  const c = layer.getConfig() as { poolSize: number | number[]; strides: number | number[]; padding: string; dataFormat?: string };
+  const size = typeof c.poolSize === 'number' ? [c.poolSize, c.poolSize] : c.poolSize;
+  const step = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
+  if (c.padding !== 'valid' || (c.dataFormat ?? 'channelsLast') !== 'channelsLast' || size[0] !== step[0] || size[1] !== step[1]) return null;
+  return [size[0], size[1]];
+}
+
+/** conv (bias, ReLU) → max pool as one differentiable block. `x` is data when `dataInput` is true. */
+function convReluPool(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D, pad: 'valid' | 'same', pool: [number, number], dataInput: boolean): tf.Tensor4D {
+  const forward = (save: (tensors: tf.Tensor[]) => void) => {
+    const y = tf.engine().runKernel('FusedConv2D', { x, filter: kernel, bias }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' }) as tf.Tensor4D;
+    const pooled = tf.maxPool(y, pool, pool, 'valid');
+    // The forward pass's own tensors are freed before backpropagation: keep what it needs.
+    save([x, y, pooled]);
+    return pooled;
+  };
+  const backward = (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+    const [input, y, pooled] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    // A window whose maximum is 0 passed nothing through ReLU: its gradient stops here.
+    const dz = maxPoolGradient(tf.mul(dy, tf.step(pooled)) as tf.Tensor4D, y, pooled, pool);
+    const grads: tf.Tensor[] = [filterGradient(input, dz, kernel.shape, [1, 1], pad), tf.sum(dz, [0, 1, 2])];
+    if (!dataInput) grads.unshift(inputGradient(dz, kernel, input.shape, pad));
+    return grads;
+  };
+  // The inputs the block differentiates: the data needs no gradient, so the first block's are the weights only.
+  const inputs = dataInput ? [kernel, bias] : [x, kernel, bias];
+  const block = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    return { value: forward(save), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor4D, saved) };
+  });
+  return block(...inputs) as tf.Tensor4D;
+}
+
+/** Whether `trainingForward` runs any block for this model (else it is model.apply). */
+export function hasConvBlocks(model: tfl.LayersModel): boolean {
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  return layers.some((l, i) => fusableConv(l) && tilingPool(layers[i + 1]) !== null);
+}
+
+/** The model's output in training mode, conv → pool pairs as blocks. Call inside a gradient scope. */
+export function trainingForward(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  let out = x;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    const pool = tilingPool(layers[i + 1]);
+    if (fusableConv(layer) && pool) {
+      const pad = (layer.getConfig() as ConvConfig).padding as 'valid' | 'same';
+      out = convReluPool(out as tf.Tensor4D, layer.kernel.read() as tf.Tensor4D, layer.bias!.read() as tf.Tensor1D, pad, pool, out === x);
+      i++; // the pool ran inside the block
+    } else {
+      out = layer.apply(out, { training: true }) as tf.Tensor;
+    }
+  }
+  return out;
+}
