@@ -52,13 +52,13 @@ export async function lessonTimeToAccuracy(app: App, target: number): Promise<Le
     await page.waitForTimeout(200);
   }
   const backend = ((await page.getByTestId('backend').textContent()) ?? '').trim();
-  if (!process.env.NO_FRAMES) await startFrameMonitor(page);
+  await startFrameMonitor(page);
   await page.evaluate(WATCH(target));
   const start = Date.now();
   await train.click();
   const { secondsTo97, firstProgress, best } = (await page.evaluate('window.gradientLabWatch')) as { secondsTo97: number | null; firstProgress: number | null; best: number };
   const msToFirstProgress = firstProgress;
-  const f = process.env.NO_FRAMES ? { max: NaN, p99: NaN, count: NaN } : await readFrameMonitor(page);
+  const f = await readFrameMonitor(page);
   const elapsed = (Date.now() - start) / 1000;
   await page.close();
   return { backend, secondsTo97, msToFirstProgress, best, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed } };

@@ -45,12 +45,11 @@ function lesson1Settings(): Record<string, unknown> {
 
 /** Candidates for lesson 1's recipe: the one before this work (Adam 0.005, constant) first. */
 const RECIPES: { name: string; overrides: Record<string, unknown> }[] = [
-  { name: 'Adam 0.005, constant, batch 64', overrides: { learningRate: 0.005, schedule: 'constant', batchSize: 64 } },
-  { name: 'Adam 0.005, one-cycle, batch 64', overrides: { learningRate: 0.005, schedule: 'oneCycle', batchSize: 64 } },
-  { name: 'Adam 0.01, constant, batch 64', overrides: { learningRate: 0.01, schedule: 'constant', batchSize: 64 } },
+  { name: 'Adam 0.005, constant, batch 64 (before)', overrides: { learningRate: 0.005, schedule: 'constant', batchSize: 64 } },
   { name: 'Adam 0.01, one-cycle, batch 64', overrides: { learningRate: 0.01, schedule: 'oneCycle', batchSize: 64 } },
-  { name: 'Adam 0.005, constant, batch 32', overrides: { learningRate: 0.005, schedule: 'constant', batchSize: 32 } },
+  { name: 'Adam 0.02, one-cycle, batch 64 (lesson 1)', overrides: { learningRate: 0.02, schedule: 'oneCycle', batchSize: 64 } },
   { name: 'Adam 0.01, one-cycle, batch 32', overrides: { learningRate: 0.01, schedule: 'oneCycle', batchSize: 32 } },
+  { name: 'Adam 0.015, one-cycle, batch 32', overrides: { learningRate: 0.015, schedule: 'oneCycle', batchSize: 32 } },
 ];
 
 async function openBenchPage(app: App): Promise<Page> {
