@@ -7,7 +7,12 @@ export interface LessonRun {
   msToFirstProgress: number | null;
   best: number;
   frames: { max: number; p99: number; fps: number; count: number };
+  /** Main-thread tasks over 50 ms from Train to the end of the watch (the Long Tasks API). */
+  longTasks: { count: number; longestMs: number };
 }
+
+const LONG_TASKS = `window.gradientLabLongTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.gradientLabLongTasks.push(e.duration); }).observe({ type: 'longtask' });`;
 
 // Timed inside the page from the click's own event to the first frame that shows each thing, so
 // nothing polls from here (a poll from Node would add its own delay and take a core from training
@@ -54,12 +59,14 @@ export async function lessonTimeToAccuracy(app: App, target: number): Promise<Le
   const backend = ((await page.getByTestId('backend').textContent()) ?? '').trim();
   await startFrameMonitor(page);
   await page.evaluate(WATCH(target));
+  await page.evaluate(LONG_TASKS);
   const start = Date.now();
   await train.click();
   const { secondsTo97, firstProgress, best } = (await page.evaluate('window.gradientLabWatch')) as { secondsTo97: number | null; firstProgress: number | null; best: number };
   const msToFirstProgress = firstProgress;
   const f = await readFrameMonitor(page);
+  const tasks = (await page.evaluate('window.gradientLabLongTasks')) as number[];
   const elapsed = (Date.now() - start) / 1000;
   await page.close();
-  return { backend, secondsTo97, msToFirstProgress, best, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed } };
+  return { backend, secondsTo97, msToFirstProgress, best, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed }, longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks) } };
 }

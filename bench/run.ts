@@ -154,6 +154,9 @@ async function main(): Promise<void> {
 
     const frames = lessonRuns[0].frames;
     console.log(`frame gaps while training lesson 1 (brief's flags, GPU compositing on SwiftShader): max ${frames.max.toFixed(0)} ms, p99 ${frames.p99.toFixed(0)} ms, ${frames.fps.toFixed(0)} fps`);
+    const tasks = lessonRuns.map((r) => r.longTasks);
+    console.log(`long tasks on the main thread from Train to 97 %: ${tasks.map((t) => t.count).join(' / ')} in ${RUNS} runs, longest ${Math.max(...tasks.map((t) => t.longestMs)).toFixed(0)} ms (target: none over 50 ms)`);
+    results.longTasks = tasks;
   } finally {
     await app.close();
   }
