@@ -165,7 +165,8 @@ const DRAWN = `(() => {
 export async function measureFeatureMapLatency(app: App, strokes = 24): Promise<FeatureMapLatency> {
   const page = await app.browser.newPage();
   try {
-    await page.goto(new URL('#/lesson/07-convolutions', app.baseUrl).href);
+    // Epochs 0 (until paused): the lesson's 3 epochs can end before the strokes do.
+    await page.goto(new URL('#/lesson/07-convolutions?cnn-inspector.epochs=0', app.baseUrl).href);
     const inspector = page.getByTestId('cnn-inspector');
     const train = inspector.getByRole('button', { name: 'Train', exact: true });
     await train.waitFor({ timeout: 60_000 });
