@@ -1,13 +1,11 @@
 // Conv (ReLU) → max pool run as one block with its own gradient (src/ml/convBlocks.ts): the same
 // output and the same gradients as tfjs-layers, on the cpu backend and on wasm, without leaking.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/ml/tf';
 import { buildModel } from '../../src/ml/models';
 import { MNIST_PRESETS, type ModelSpec } from '../../src/ml/modelSpec';
 import { hasConvBlocks, trainingForward } from '../../src/ml/convBlocks';
-import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
-import { useCpu } from './helpers';
+import { useCpu, useWasm } from './helpers';
 
 const SPECS: Record<string, { spec: ModelSpec; input: number[] }> = {
   'the lesson CNN (valid padding)': { spec: MNIST_PRESETS.cnn, input: [28, 28, 1] },
@@ -72,12 +70,7 @@ describe('conv → pool blocks', () => {
   }
 
   describe('on wasm', () => {
-    beforeAll(async () => {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-      expect(await tf.setBackend('wasm')).toBe(true);
-      registerConvFilterGradient();
-    });
+    beforeAll(useWasm);
     afterAll(useCpu);
 
     for (const [name, { spec, input }] of Object.entries(SPECS)) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/ml/tf';
 import { decodeMnist, gatherDigits, gunzip, stratifiedSplit, type MnistData } from '../../src/ml/mnist';
 import type { TrainingData } from '../../src/ml/trainingTypes';
+import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
 
 export const ASSET_PATH = fileURLToPath(new URL('../../public/data/mnist-10k.bin', import.meta.url));
 
@@ -11,6 +12,14 @@ export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
   if (tf.getBackend() !== 'cpu') throw new Error('cpu backend did not start');
+}
+
+/** Switches tfjs to the wasm backend with the app's own gradients and kernels, as the worker does. */
+export async function useWasm(): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+  if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not start');
+  registerConvFilterGradient();
 }
 
 let cached: MnistData | null = null;

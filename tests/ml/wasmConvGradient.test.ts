@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
-import { fileURLToPath } from 'node:url';
-import { filterGradient, inputGradient, maxPoolGradient, registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
-import { useCpu } from './helpers';
+import { filterGradient, inputGradient, maxPoolGradient } from '../../src/ml/wasmConvGradient';
+import { useCpu, useWasm } from './helpers';
 
 beforeAll(useCpu);
 
@@ -92,11 +91,8 @@ describe('training a CNN on wasm with these gradients', () => {
       return out;
     };
     const onCpu = await gradients();
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
     try {
-      expect(await tf.setBackend('wasm')).toBe(true);
-      registerConvFilterGradient();
+      await useWasm();
       const onWasm = await gradients();
       onCpu.forEach((expected, i) => {
         const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - onWasm[i][j]) / Math.max(1, Math.abs(v))), 0);

@@ -1,10 +1,9 @@
 // wasm's BatchMatMul, wrapped so transposed operands take the XNNPACK path (src/ml/wasmMatMul.ts):
 // every transpose combination gives the cpu backend's product, and no temporary is left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/ml/tf';
 import { registerWasmMatMul } from '../../src/ml/wasmMatMul';
-import { useCpu } from './helpers';
+import { useCpu, useWasm } from './helpers';
 
 type Case = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean };
 const cases: Case[] = [];
@@ -33,9 +32,7 @@ describe('wasm matMul with transposed operands', () => {
   beforeAll(async () => {
     await useCpu();
     onCpu = await products();
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-    expect(await tf.setBackend('wasm')).toBe(true);
+    await useWasm();
     expect(registerWasmMatMul()).toBe(true);
   });
   afterAll(useCpu);

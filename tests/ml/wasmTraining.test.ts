@@ -1,22 +1,15 @@
 // The wasm backend in Node: training with the app's own gradients (see wasmConvGradient.ts) frees
 // every tensor, and trains the same maths as the cpu backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
-import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
 import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
 import { warmUp } from '../../src/ml/trainStep';
-import { digitsTask, useCpu } from './helpers';
+import { digitsTask, useCpu, useWasm } from './helpers';
 
-beforeAll(async () => {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-  expect(await tf.setBackend('wasm')).toBe(true);
-  registerConvFilterGradient();
-});
+beforeAll(useWasm);
 afterAll(useCpu);
 
 describe('training the CNN on wasm', () => {
