@@ -25,6 +25,9 @@ async function useTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   const toggle = page.getByTestId('theme-toggle');
   if ((await toggle.getAttribute('aria-pressed')) !== String(theme === 'dark')) await toggle.click();
   await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+  // Colours that ease into the new theme (a 0.15 s transition) are checked once they are there,
+  // not halfway (axe once read a tab's light background under its dark-theme text).
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
 }
 
 /** axe-core's violations on the page, one readable line each (rule, impact, where, why). */

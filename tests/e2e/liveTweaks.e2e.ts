@@ -6,7 +6,9 @@ let page: Page;
 beforeAll(async () => {
   app = await startApp();
   page = await app.browser.newPage();
-  await page.goto(new URL('#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
+  // A run long enough to still be going when the test changes settings and pauses it (the
+  // lesson's 3 epochs can end within a few seconds).
+  await page.goto(new URL('#/lesson/01-train-a-digit-classifier?mnist-trainer.epochs=20', app.baseUrl).href);
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await train.waitFor();
   for (let t = 0; !(await train.isEnabled()); t++) {

@@ -104,7 +104,9 @@ describe('saved and shared models in real Chromium', () => {
     await expect.poll(() => shownEpoch(page), { timeout: 60_000, interval: 200 }).toBeGreaterThan(3.2);
     await expect.poll(() => shownAccuracy(page), { timeout: 30_000 }).not.toBeNull();
     expect(await shownAccuracy(page)).toBeGreaterThan(saved - 2);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    // The MLP's 3 more epochs take about a second: the run may already have finished.
+    await page.getByRole('button', { name: 'Pause' }).click({ timeout: 2000 }).catch(() => undefined);
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 30_000 }).toBe(true);
 
     // Delete asks first, from the keyboard too: Escape keeps it, the confirm button deletes it.
     await page.getByRole('button', { name: 'Delete “my MLP”' }).click();
