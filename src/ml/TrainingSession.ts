@@ -9,7 +9,7 @@ import { outputToPrediction } from './losses';
 import { trainStep } from './trainStep';
 import { DivergenceGuard, classCount } from './divergence';
 import { EvaluationSchedule, evaluateModel } from './evaluation';
-import { deadReluFractions, hiddenActivations } from './probes';
+import { HealthView, deadReluFractions, hiddenActivations } from './probes';
 import { readWeights, writeWeights } from './modelWeights';
 import { ReportBuffer } from './reportBuffer';
 import { SessionSettings } from './sessionSettings';
@@ -48,8 +48,7 @@ export class TrainingSession {
   #reports = new ReportBuffer();
   #guard: DivergenceGuard;
   #evaluations: EvaluationSchedule;
-  #health = false;
-  #lastHealth = 0;
+  #healthView = new HealthView();
 
   constructor(options: SessionOptions) {
     validateData(options.data);
@@ -97,12 +96,8 @@ export class TrainingSession {
   }
   get stepsPerSecond(): number { return this.#settings.stepsPerSecond; }
   /** The health view: gradient norm with every report, dead ReLUs about once a second. */
-  set health(on: boolean) {
-    this.#health = on;
-  }
-  get health(): boolean {
-    return this.#health;
-  }
+  set health(on: boolean) { this.#healthView.on = on; }
+  get health(): boolean { return this.#healthView.on; }
 
   /** Trains until the epoch target is met, or until pause / reset / dispose. */
   train(): Promise<void> {
@@ -190,13 +185,8 @@ export class TrainingSession {
   }
 
   /** Current weights as plain arrays (a checkpoint that survives a lost GPU). */
-  readWeights(): Promise<Float32Array[]> {
-    return readWeights(this.#model);
-  }
-
-  writeWeights(values: Float32Array[]): void {
-    writeWeights(this.#model, values);
-  }
+  readWeights(): Promise<Float32Array[]> { return readWeights(this.#model); }
+  writeWeights(values: Float32Array[]): void { writeWeights(this.#model, values); }
 
   async dispose(): Promise<void> {
     if (this.#state === 'disposed') return;
@@ -229,9 +219,8 @@ export class TrainingSession {
 
   async #run(generation: number): Promise<void> {
     try {
-      let lastRead = performance.now();
-      // The first step of a run is reported at once, so the learner sees training start.
-      let reported = false;
+      // -Infinity: the first step of a run is reported at once, so the learner sees training start.
+      let lastRead = -Infinity;
       while (generation === this.#generation) {
         if (this.#order.done) {
           const finished = await this.#endEpoch(generation);
@@ -244,8 +233,7 @@ export class TrainingSession {
         const now = performance.now();
         const { stepsPerSecond } = this.#settings;
         const paced = stepsPerSecond > 0;
-        if (paced || !reported || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
-          reported = true;
+        if (paced || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
           const healthy = await this.#flush(generation);
           if (!healthy) return;
           if (this.#evaluations.stepsDue(this.stepsPerEpoch) && !this.#order.done && this.#evaluations.timeDue(false)) {
@@ -314,7 +302,7 @@ export class TrainingSession {
     const indices = this.#order.next(batchSize);
     const batch = gatherBatch(this.data, this.data.train, indices, augment ? stepSeed(this.#seed, this.#step) : undefined);
     this.#reports.startStep(this.#step);
-    const result = trainStep(this.#model, this.#optimizer, this.data, batch, { l1, l2, withAccuracy: true, withGradientNorm: this.#health });
+    const result = trainStep(this.#model, this.#optimizer, this.data, batch, { l1, l2, withAccuracy: true, withGradientNorm: this.#healthView.on });
     this.#reports.add(result.loss, result.accuracy, result.gradientNorm, indices.length);
     this.#step++;
     this.#evaluations.countStep();
@@ -333,11 +321,7 @@ export class TrainingSession {
     }
     this.#guard.noteHealthy(losses, this.#model, this.#step);
     const weights = this.#options.reportWeights ? (await this.readWeights()).map((w) => Array.from(w)) : undefined;
-    let deadRelu: StepProgress['deadRelu'];
-    if (this.#health && performance.now() - this.#lastHealth > 1000) {
-      this.#lastHealth = performance.now();
-      deadRelu = await this.deadReluFractions();
-    }
+    const deadRelu = this.#healthView.deadReluDue() ? await this.deadReluFractions() : undefined;
     const progress: StepProgress = {
       weights,
       deadRelu,

@@ -58,3 +58,16 @@ export async function hiddenActivations(model: tfl.LayersModel, inputShape: numb
     hidden.dispose();
   }
 }
+
+/** The health view's switch, and its pacing: dead-ReLU readings at most once a second. */
+export class HealthView {
+  on = false;
+  #lastDeadRelu = -Infinity;
+
+  /** Whether a dead-ReLU reading is due now (the view is on, a second has passed); marks it taken. */
+  deadReluDue(now = performance.now()): boolean {
+    if (!this.on || now - this.#lastDeadRelu <= 1000) return false;
+    this.#lastDeadRelu = now;
+    return true;
+  }
+}
