@@ -109,7 +109,6 @@ export class TrainingSession {
     }
     const generation = ++this.#generation;
     this.#reports.markStart();
-    this.#evaluations.runStarted();
     this.#setState('running');
     this.#loop = this.#run(generation);
     return this.#loop;

@@ -101,8 +101,6 @@ export class EvaluationSchedule {
   #lastAt = -Infinity;
   #lastEnd = -Infinity;
   #lastDuration = 0;
-  #runStart: number | null = null;
-  #spent = 0;
 
   constructor(perEpoch: number, intervalMs: number, budget = 0) {
     this.perEpoch = perEpoch;
@@ -124,25 +122,11 @@ export class EvaluationSchedule {
     return this.#stepsSince >= Math.max(1, Math.ceil(stepsPerEpoch / this.perEpoch));
   }
 
-  /** Marks the start of a run (Train): the budget counts this run's time and evaluations. */
-  runStarted(now = performance.now()): void {
-    this.#runStart = now;
-    this.#spent = 0;
-  }
-
-  /**
-   * Not too soon after the last evaluation, nor over the time budget (the final one is never
-   * skipped). With a budget, an evaluation waits until training since the last one has taken long
-   * enough, and until the run's evaluations so far, this one and room for the run's final one
-   * stay within the budget's share of the run.
-   */
+  /** Not too soon after the last evaluation, nor over the time budget (the final one is never skipped). */
   timeDue(final: boolean, now = performance.now()): boolean {
     if (final) return true;
     if (this.intervalMs > 0 && now - this.#lastAt < this.intervalMs) return false;
-    if (this.budget <= 0) return true;
-    if (now - this.#lastEnd < (this.#lastDuration * (1 - this.budget)) / this.budget) return false;
-    if (this.#runStart === null || this.#spent === 0) return true;
-    return this.#spent + 2 * this.#lastDuration <= this.budget * (now - this.#runStart + this.#lastDuration);
+    return this.budget <= 0 || now - this.#lastEnd >= (this.#lastDuration * (1 - this.budget)) / this.budget;
   }
 
   /** Marks the start of an evaluation. */
@@ -155,7 +139,6 @@ export class EvaluationSchedule {
   finished(now = performance.now()): number {
     this.#lastEnd = now;
     this.#lastDuration = Math.max(0, now - this.#lastAt);
-    this.#spent += this.#lastDuration;
     return this.#lastDuration;
   }
 }

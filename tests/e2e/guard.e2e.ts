@@ -31,7 +31,8 @@ describe('the guard in real Chromium', () => {
     const page = await app.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10`);
+    // A constant rate of 10: lesson 1 itself warms up with one-cycle, which would start at 10 / 25.
+    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10&mnist-trainer.schedule=constant`);
     const card = page.getByTestId('mnist-trainer');
     const train = card.getByRole('button', { name: 'Train', exact: true });
     await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
