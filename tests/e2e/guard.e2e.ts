@@ -31,8 +31,9 @@ describe('the guard in real Chromium', () => {
     const page = await app.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // A constant rate of 10: lesson 1 itself warms up with one-cycle, which would start at 10 / 25.
-    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10&mnist-trainer.schedule=constant`);
+    // A constant rate of 10 (lesson 1 itself warms up with one-cycle, from 10 / 25), and a run long
+    // enough for the evaluations the collapse detector needs (3 epochs can end within seconds).
+    await page.goto(`${app.baseUrl}#/lesson/01-train-a-digit-classifier?mnist-trainer.optimizer=sgd&mnist-trainer.learningRate=10&mnist-trainer.schedule=constant&mnist-trainer.epochs=20`);
     const card = page.getByTestId('mnist-trainer');
     const train = card.getByRole('button', { name: 'Train', exact: true });
     await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
