@@ -29,11 +29,23 @@ let wasmThreads = 0;
 /** The logical cores the browser reports, read before `allowWasmThreads` changes what wasm sees. */
 const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
 
-/** Threads the wasm backend can use here: more than one only in a cross-origin isolated page. */
-export function wasmThreadOptions(): number[] {
+/**
+ * Threads the wasm backend can use here: more than one only in a cross-origin isolated page, and
+ * never every core. The page draws the chart while the worker trains, and the browser composites
+ * it; wasm's threads wait for each other at every kernel, so one of them losing its core to the
+ * page stalls them all. On this project's 2-core machine lesson 1 reached 97 % in 4.9–5.1 s with
+ * one thread against 5.5–6.0 s with two, though two train faster on an idle page.
+ */
+export function wasmThreadOptions(cores = LOGICAL_CORES): number[] {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const cores = Math.min(4, LOGICAL_CORES);
-  return isolated && cores > 1 ? [1, cores] : [1];
+  const most = Math.min(4, cores - 1);
+  return isolated && most > 1 ? [1, most] : [1];
+}
+
+/** Why wasm uses the threads it does, where it left a core to the page. */
+function coresNote(threads: number): string {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return isolated && threads === LOGICAL_CORES - 1 ? ` It computes on ${threads} of this machine's ${LOGICAL_CORES} cores, leaving the page one to draw on while it trains.` : '';
 }
 
 /**
@@ -217,7 +229,9 @@ export interface BackendProbe {
 /** Starts the backend for `choice` (see `chooseBackend`) on this browser. */
 export async function setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo> {
   const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions()), start: (name, n) => activate(name, onContextLost, n), measure });
-  return info.name === 'wasm' ? { ...info, threads: await wasmThreadsInUse() } : info;
+  if (info.name !== 'wasm') return info;
+  const inUse = await wasmThreadsInUse();
+  return { ...info, threads: inUse, reason: threads ? info.reason : `${info.reason}${coresNote(inUse)}` };
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };

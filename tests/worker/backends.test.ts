@@ -156,3 +156,20 @@ describe('wasm threads on a machine with few cores', () => {
     }
   });
 });
+
+describe('wasm threads and the page', () => {
+  it('never asks for every core: the page keeps one to draw on while the worker trains', async () => {
+    const { wasmThreadOptions } = await import('../../src/worker/backends');
+    vi.stubGlobal('crossOriginIsolated', true);
+    try {
+      expect(wasmThreadOptions(1)).toEqual([1]);
+      expect(wasmThreadOptions(2)).toEqual([1]);
+      expect(wasmThreadOptions(4)).toEqual([1, 3]);
+      expect(wasmThreadOptions(16)).toEqual([1, 4]);
+      vi.stubGlobal('crossOriginIsolated', false);
+      expect(wasmThreadOptions(16)).toEqual([1]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
