@@ -8,7 +8,7 @@ import { stepSeed } from './augment';
 import { outputToPrediction } from './losses';
 import { trainStep } from './trainStep';
 import { DivergenceGuard, classCount } from './divergence';
-import { EvaluationSchedule, evaluateModel } from './evaluation';
+import { SessionEvaluations, type Measured } from './sessionEvaluations';
 import { HealthView, deadReluFractions, hiddenActivations } from './probes';
 import { readWeights, writeWeights } from './modelWeights';
 import { ReportBuffer } from './reportBuffer';
@@ -47,7 +47,7 @@ export class TrainingSession {
 
   #reports = new ReportBuffer();
   #guard: DivergenceGuard;
-  #evaluations: EvaluationSchedule;
+  #evaluations: SessionEvaluations;
   #healthView = new HealthView();
 
   constructor(options: SessionOptions) {
@@ -65,7 +65,7 @@ export class TrainingSession {
       reportWeights: options.reportWeights ?? false,
     };
     this.#guard = new DivergenceGuard(options.runawayFactor ?? 1e4);
-    this.#evaluations = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0, options.evaluationBudget);
+    this.#evaluations = new SessionEvaluations(options, this.#options, this.#reports, () => ({ model: this.#model, step: this.#step, epochsDone: this.#epochsDone, order: this.#order, stepsPerEpoch: this.stepsPerEpoch }));
     this.#model = this.#buildModel();
     this.#optimizer = this.#buildOptimizer();
     this.#order = new EpochOrder(this.data.train.count, this.#seed);
@@ -129,7 +129,7 @@ export class TrainingSession {
     if (this.#order.done) await this.#endEpoch(generation, false);
     this.#trainBatch();
     if (!(await this.#flush(generation))) return;
-    if (this.#evaluations.stepsDue(this.stepsPerEpoch) && !(await this.#evaluate(generation, false))) return;
+    if (this.#evaluations.schedule.stepsDue(this.stepsPerEpoch) && !this.#judge(generation, [await this.#evaluations.inLine(false)])) return;
     this.#setState('paused');
   }
 
@@ -190,6 +190,7 @@ export class TrainingSession {
   async dispose(): Promise<void> {
     if (this.#state === 'disposed') return;
     await this.#stopAndFree();
+    this.#evaluations.release();
     this.#setState('disposed');
   }
 
@@ -197,6 +198,7 @@ export class TrainingSession {
   async #stopAndFree(): Promise<void> {
     await this.pause();
     this.#generation++;
+    this.#evaluations.drop();
     this.#reports.dispose();
     this.#guard.reset();
     this.#model.dispose();
@@ -235,9 +237,7 @@ export class TrainingSession {
         if (paced || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
           const healthy = await this.#flush(generation);
           if (!healthy) return;
-          if (this.#evaluations.stepsDue(this.stepsPerEpoch) && !this.#order.done && this.#evaluations.timeDue(false)) {
-            if (!(await this.#evaluate(generation, false))) return;
-          }
+          if (!this.#judge(generation, await this.#evaluations.whenDue())) return;
           if (paced) await sleep(Math.max(0, 1000 / stepsPerSecond - (performance.now() - stepStart)));
           lastRead = performance.now();
         }
@@ -248,12 +248,15 @@ export class TrainingSession {
       // Stopped by pause(): report what was trained so far.
       if (this.#state === 'running') {
         await this.#flush(this.#generation);
-        if (this.#state === 'running' && this.#evaluations.intervalMs > 0 && this.#evaluations.stepsSince > 0) await this.#evaluate(this.#generation, false);
+        if (this.#state === 'running') this.#judge(this.#generation, await this.#evaluations.inFlight());
+        const { intervalMs, stepsSince } = this.#evaluations.schedule;
+        if (this.#state === 'running' && intervalMs > 0 && stepsSince > 0) this.#judge(this.#generation, [await this.#evaluations.inLine(false)]);
         if (this.#state === 'running') this.#setState('paused');
       }
     } catch (cause) {
       const error = cause instanceof Error ? cause : new Error(String(cause));
       this.#reports.dispose();
+      this.#evaluations.drop();
       if (this.#state !== 'disposed') this.#setState('paused');
       this.#callbacks.onError?.(error);
     }
@@ -265,7 +268,7 @@ export class TrainingSession {
     this.#epochsDone++;
     this.#order.reshuffle();
     const final = mayFinish && this.#epochsDone >= this.#targetEpochs;
-    if (this.#evaluations.timeDue(final) && !(await this.#evaluate(generation, true))) return true;
+    if (!this.#judge(generation, await this.#evaluations.atEpochEnd(final))) return true;
     if (final) {
       this.#setState('done');
       return true;
@@ -339,6 +342,7 @@ export class TrainingSession {
 
   #recoverFromDivergence(reason: DivergenceReason, loss: number, at: number): void {
     this.#generation++;
+    this.#evaluations.drop();
     const learningRate = this.#appliedLearningRate;
     let restoredStep = this.#guard.restore(this.#model, reason);
     if (restoredStep === null) {
@@ -357,25 +361,19 @@ export class TrainingSession {
     this.#callbacks.onDiverged?.(report);
   }
 
-  async #evaluate(generation: number, endOfEpoch: boolean): Promise<boolean> {
-    this.#evaluations.started();
-    const running = this.#reports.takeRunningMeans();
-    const evaluation: Evaluation = {
-      step: this.#step,
-      epoch: this.#epochsDone + (endOfEpoch ? 0 : this.#order.progress),
-      trainLoss: running.loss,
-      trainAccuracy: this.data.loss === 'meanSquaredError' ? undefined : running.accuracy,
-      endOfEpoch,
-    };
-    Object.assign(evaluation, await evaluateModel(this.#model, this.data, this.#options));
-    evaluation.durationMs = this.#evaluations.finished();
+  /** Checks evaluations (of `weights`, when not the model's own now) and reports them, in order. False when one stopped the run. */
+  #judge(generation: number, measured: Measured[]): boolean {
+    return measured.every(({ evaluation, weights }) => this.#judgeOne(generation, evaluation, weights));
+  }
+
+  #judgeOne(generation: number, evaluation: Evaluation, weights?: Float32Array[]): boolean {
     if (this.#state === 'disposed') return false;
     const losses = [evaluation.trainLoss, evaluation.valLoss].filter((l): l is number => l !== undefined && !Number.isNaN(l));
     if (losses.some((l) => !Number.isFinite(l))) {
       this.#recoverFromDivergence('nonFinite', Infinity, this.#step);
       return false;
     }
-    if (this.#guard.watch(evaluation, this.#model, this.#step, classCount(this.data))) {
+    if (this.#guard.watch(evaluation, this.#model, evaluation.step, classCount(this.data), weights)) {
       this.#recoverFromDivergence('collapse', evaluation.valLoss ?? NaN, this.#step);
       return false;
     }

@@ -58,13 +58,15 @@ export class DivergenceGuard {
 
   /**
    * Reads an evaluation for a collapse (returned: the caller pauses and restores) or instability
-   * (noted on the evaluation; training goes on). `classes`: null for regression.
+   * (noted on the evaluation; training goes on). `classes`: null for regression. `evaluated`: the
+   * weights the evaluation measured, where they are no longer the model's (evaluated off-thread).
    */
-  watch(e: Evaluation, model: tfl.LayersModel, step: number, classes: number | null): 'collapse' | null {
+  watch(e: Evaluation, model: tfl.LayersModel, step: number, classes: number | null, evaluated?: Float32Array[]): 'collapse' | null {
     this.#watch ??= new EvaluationWatch(classes);
     const verdict = this.#watch.observe(e);
     if (e.valAccuracy !== undefined && e.valAccuracy > (this.#best?.accuracy ?? -Infinity)) {
-      this.#best = { weights: model.getWeights().map((w) => ({ values: w.dataSync() as Float32Array, shape: w.shape })), step, accuracy: e.valAccuracy };
+      const weights = model.getWeights().map((w, i) => ({ values: evaluated?.[i] ?? (w.dataSync() as Float32Array), shape: w.shape }));
+      this.#best = { weights, step, accuracy: e.valAccuracy };
     }
     if (verdict?.kind === 'unstable') e.notice = UNSTABLE_NOTICE;
     if (verdict?.kind !== 'collapse') return null;

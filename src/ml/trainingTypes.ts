@@ -61,8 +61,10 @@ export interface Evaluation {
   /** Predicted class of every validation example (classification only). */
   predictions?: Uint8Array;
   endOfEpoch: boolean;
-  /** How long the evaluation passes took, in ms. */
+  /** How long training waited for the evaluation passes, in ms. */
   durationMs?: number;
+  /** How long the passes took on another thread while training went on (a `ValidationEvaluator`), in ms. */
+  offThreadMs?: number;
   /** A warning about the run that does not stop it (the held-out loss jumping around). */
   notice?: string;
 }
@@ -140,4 +142,17 @@ export interface SessionOptions {
   evaluationBudget?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
   resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number; runStart?: number };
+  /**
+   * Evaluates on the validation set on another thread while training goes on (see
+   * backgroundEvaluations.ts). Used only when the training set itself is not evaluated.
+   */
+  validationEvaluator?: ValidationEvaluator;
+}
+
+/** The validation pass of an evaluation, run elsewhere (another worker) on a copy of the weights. */
+export interface ValidationEvaluator {
+  /** Loss, accuracy (classification) and, when asked, each example's predicted class, for these weights (the model's, in order). */
+  evaluate(weights: Float32Array[], withPredictions: boolean): Promise<{ loss: number; accuracy?: number; predictions?: Uint8Array; durationMs: number }>;
+  /** The session is done with it. */
+  release?(): void;
 }

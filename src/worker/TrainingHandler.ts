@@ -1,7 +1,7 @@
 import { tf } from '../ml/tf';
 import { warmUp } from '../ml/trainStep';
 import { TrainingSession } from '../ml/TrainingSession';
-import type { TrainingData } from '../ml/trainingTypes';
+import type { TrainingData, ValidationEvaluator } from '../ml/trainingTypes';
 import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
 import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
@@ -35,6 +35,8 @@ export interface HandlerEnvironment {
   loseContext?: () => boolean;
   /** Where saved models are kept (IndexedDB in the worker); without it, saving reports that it is unavailable. */
   modelStorage?: ModelStorage;
+  /** Validation passes on another thread for a session, where that helps (offThreadEvaluator.ts); without it, in line. */
+  validationEvaluator?: (spec: ModelSpec, data: TrainingData, backend: BackendInfo | null) => ValidationEvaluator | undefined;
 }
 
 type Handlers = { [K in CallType]: (request: Extract<RequestMessage, { type: K }>) => Promise<Calls[K]['reply']> };
@@ -348,6 +350,7 @@ export class TrainingHandler {
       evaluationIntervalMs: config.tuning.evaluationIntervalMs,
       evaluationBudget: config.tuning.evaluationBudget,
       resume: live.resume,
+      validationEvaluator: config.tuning.inLineEvaluation ? undefined : this.#env.validationEvaluator?.(config.spec, this.#data!, this.#backend),
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),
         onStep: (progress) => emit({ kind: 'step', progress }),

@@ -27,7 +27,7 @@ let wasmFactory: (() => Promise<unknown>) | null = null;
 let wasmThreads = 0;
 
 /** The logical cores the browser reports, read before `allowWasmThreads` changes what wasm sees. */
-const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
+export const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
 
 /**
  * Threads the wasm backend can use here: more than one only in a cross-origin isolated page, and
@@ -135,6 +135,11 @@ async function activate(name: BackendName, onContextLost: () => void, threads = 
   if (value !== 8) throw new Error(`The ${name} backend computed a wrong result (${value}).`);
   registerConvFilterGradient();
   if (name === 'webgl') watchContext(onContextLost);
+}
+
+/** WebAssembly with `threads` threads, without measuring anything (a helper worker's backend). */
+export function startWasmBackend(threads = 1): Promise<void> {
+  return activate('wasm', () => {}, threads);
 }
 
 function webglCanvas(): OffscreenCanvas | HTMLCanvasElement | null {

@@ -46,6 +46,8 @@ export interface SessionTuning {
   evaluationIntervalMs?: number;
   /** The largest share of the time evaluations may take (e.g. 0.05): they are spaced out to fit. */
   evaluationBudget?: number;
+  /** Evaluate in the training worker even where another thread could (the benchmark compares the two). */
+  inLineEvaluation?: boolean;
   seed?: number;
 }
 

@@ -4,11 +4,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
 import { TrainingSession } from '../../src/ml/TrainingSession';
+import { DivergenceGuard } from '../../src/ml/divergence';
+import { buildModel } from '../../src/ml/models';
 import type { DivergenceReport, Evaluation } from '../../src/ml/trainingTypes';
 import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
-import { digitsTask, useCpu } from './helpers';
+import { digitsTask, laggingEvaluator, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
@@ -17,23 +19,27 @@ const digits = (trainCount: number, valCount = 200) => digitsTask(trainCount, va
 const hyper = (o: Partial<Hyperparams>): Hyperparams => ({ ...defaults(TRAINING_SCHEMA), epochs: 3, batchSize: 32, ...o });
 
 describe('a collapsed run', () => {
-  it('pauses with the collapse explained and restores the best weights it had', async () => {
+  // Evaluated in line, or on another thread while training goes on (the best weights are then the ones that evaluation measured).
+  it.each([['in line', false], ['on another thread', true]])('pauses with the collapse explained and restores the best weights it had (evaluated %s)', async (_, elsewhere) => {
     const data = await digits(640);
     const before = tf.memory().numTensors;
     const evaluations: Evaluation[] = [];
     const reports: DivergenceReport[] = [];
+    const fake = elsewhere ? laggingEvaluator(MNIST_PRESETS.mlp, data, () => session, 2) : null;
     // A sane start, then the learning rate goes to 10 once the model has learnt something.
-    const session = new TrainingSession({
+    const session: TrainingSession = new TrainingSession({
       spec: MNIST_PRESETS.mlp,
       data,
       hyper: hyper({ optimizer: 'sgd', learningRate: 0.1 }),
       evaluationsPerEpoch: 4,
+      validationEvaluator: fake?.evaluator,
       callbacks: { onEvaluate: (e) => evaluations.push(e), onDiverged: (r) => reports.push(r) },
     });
-    while (evaluations.length < 4) await session.trainOneStep();
+    session.setHyperparams({ epochs: 1 });
+    await session.train();
     const learnt = Math.max(...evaluations.map((e) => e.valAccuracy!));
     expect(learnt).toBeGreaterThan(0.5);
-    session.setHyperparams({ learningRate: 10 });
+    session.setHyperparams({ learningRate: 10, epochs: 3 });
     await session.train();
     expect(session.state).toBe('diverged');
     expect(reports).toHaveLength(1);
@@ -52,6 +58,8 @@ describe('a collapsed run', () => {
     }
     expect(right / validation.count).toBeCloseTo(restored.valAccuracy!, 2);
     await session.dispose();
+    fake?.dispose();
+    if (fake) expect(fake.calls.length).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -64,4 +72,17 @@ describe('a collapsed run', () => {
     expect(reports).toEqual([]);
     await session.dispose();
   });
+
+  it('goes back to the weights an evaluation on another thread measured, not the model’s weights when it arrived', async () => {
+    const model = buildModel(MNIST_PRESETS.linear, [28, 28, 1], 10);
+    const measured = model.getWeights().map((w) => new Float32Array(w.size).fill(0.25));
+    const guard = new DivergenceGuard(1e4);
+    const evaluation: Evaluation = { step: 7, epoch: 0.5, trainLoss: 1, valLoss: 1, valAccuracy: 0.8, endOfEpoch: false };
+    expect(guard.watch(evaluation, model, 7, 10, measured)).toBeNull();
+    expect(guard.restore(model, 'collapse')).toBe(7);
+    for (const w of model.getWeights()) expect(Array.from(w.dataSync()).every((v) => v === 0.25)).toBe(true);
+    guard.reset();
+    model.dispose();
+  });
 });
+

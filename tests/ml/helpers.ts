@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/ml/tf';
 import { decodeMnist, gatherDigits, gunzip, stratifiedSplit, type MnistData } from '../../src/ml/mnist';
-import type { TrainingData } from '../../src/ml/trainingTypes';
+import type { TrainingData, ValidationEvaluator } from '../../src/ml/trainingTypes';
+import type { TrainingSession } from '../../src/ml/TrainingSession';
+import type { ModelSpec } from '../../src/ml/modelSpec';
+import { buildModel } from '../../src/ml/models';
+import { evaluateSet } from '../../src/ml/evaluation';
 import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
 
 export const ASSET_PATH = fileURLToPath(new URL('../../public/data/mnist-10k.bin', import.meta.url));
@@ -39,4 +43,29 @@ export async function digitsTask(trainCount: number, valCount = 64): Promise<Tra
     train: { ...gatherDigits(data, split.train.subarray(0, trainCount)), count: trainCount },
     validation: { ...gatherDigits(data, split.validation.subarray(0, valCount)), count: valCount },
   };
+}
+
+/**
+ * An evaluator standing in for the evaluation worker: its own model, given the weights it is sent,
+ * evaluated with the same code. It answers only once the session has trained `lag` more steps, as
+ * a worker on another core would while training goes on.
+ */
+export function laggingEvaluator(spec: ModelSpec, data: TrainingData, session: () => TrainingSession, lag: number) {
+  const model = buildModel(spec, data.inputShape, data.outputUnits);
+  const calls: { atStep: number; answeredAt?: number }[] = [];
+  let released = false;
+  const evaluator: ValidationEvaluator = {
+    async evaluate(weights, withPredictions) {
+      const call: { atStep: number; answeredAt?: number } = { atStep: session().step };
+      calls.push(call);
+      tf.tidy(() => model.setWeights(weights.map((w, i) => tf.tensor(w, model.weights[i].shape as number[]))));
+      const result = await evaluateSet(model, data, data.validation!, withPredictions);
+      // Wait for training to go on (or to stop: the run's end waits for this answer).
+      while (session().step < call.atStep + lag && session().state === 'running' && !session().epochsDone) await new Promise((r) => setTimeout(r, 0));
+      call.answeredAt = session().step;
+      return { ...result, durationMs: 1 };
+    },
+    release: () => void (released = true),
+  };
+  return { evaluator, calls, dispose: () => model.dispose(), released: () => released };
 }
