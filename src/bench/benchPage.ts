@@ -82,8 +82,10 @@ export interface RecipeRun {
   msToFirstStep: number | null;
   /** From the train request to the first step's report arriving in the page. */
   msToFirstReport: number | null;
-  /** Share of the run's wall time spent in evaluation passes. */
+  /** Share of the run's wall time training waited for evaluation passes. */
   evaluationShare: number;
+  /** Share of the run's wall time the evaluation worker spent on passes while training went on (0 in line). */
+  offThreadShare: number;
   evaluations: number;
   seconds: number;
 }
@@ -104,6 +106,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     let epochsTo97: number | null = null;
     let secondsTo97: number | null = null;
     let evaluating = 0;
+    let offThread = 0;
     let evaluations = 0;
     let best = 0;
     const perEpoch: number[] = [];
@@ -116,6 +119,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
       if (e.kind === 'evaluate') {
         const acc = e.evaluation.valAccuracy ?? 0;
         evaluating += e.evaluation.durationMs ?? 0;
+        offThread += e.evaluation.offThreadMs ?? 0;
         evaluations++;
         best = Math.max(best, acc);
         if (e.evaluation.endOfEpoch) perEpoch.push(acc);
@@ -129,7 +133,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     await client.call('train', {});
     await finished;
     const seconds = (performance.now() - start) / 1000;
-    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, evaluations, seconds };
+    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, seconds };
   } finally {
     client.terminate();
   }

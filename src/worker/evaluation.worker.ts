@@ -27,6 +27,13 @@ async function handle(request: EvaluationRequest): Promise<void> {
     model = { setup: request.setup, model: buildModel(request.spec, request.inputShape, request.outputUnits), data };
     return;
   }
+  if (request.type === 'release') {
+    if (model?.setup === request.setup) {
+      model.model.dispose();
+      model = null;
+    }
+    return;
+  }
   if (!model || model.setup !== request.setup) throw new Error('the model to evaluate was replaced');
   const start = performance.now();
   const target = model.model;

@@ -14,7 +14,9 @@ export type EvaluationRequest =
       /** The validation set; left out when it is the one the worker already holds. */
       validation?: { x: Float32Array; y: Float32Array | Int32Array; count: number };
     }
-  | { type: 'evaluate'; id: number; setup: number; weights: Float32Array[]; withPredictions: boolean };
+  | { type: 'evaluate'; id: number; setup: number; weights: Float32Array[]; withPredictions: boolean }
+  /** The session is done: its model is freed (the validation set is kept for the next). */
+  | { type: 'release'; setup: number };
 
 export type EvaluationReply =
   | { id: number; result: { loss: number; accuracy?: number; predictions?: Uint8Array; durationMs: number } }

@@ -80,5 +80,8 @@ export function offThreadEvaluator(spec: ModelSpec, data: TrainingData, backend:
         worker!.postMessage({ type: 'evaluate', id, setup, weights, withPredictions } satisfies EvaluationRequest);
       });
     },
+    release() {
+      worker?.postMessage({ type: 'release', setup } satisfies EvaluationRequest);
+    },
   };
 }

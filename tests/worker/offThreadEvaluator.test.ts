@@ -67,6 +67,9 @@ describe('evaluating on another thread', () => {
     expect(setups.map((s) => [s.spec, s.validation?.count])).toEqual([[MNIST_PRESETS.cnn, 2000], [MNIST_PRESETS.mlp, undefined]]);
     const asked = fake.sent.find((r) => r.type === 'evaluate')!;
     expect(asked).toMatchObject({ setup: setups[1].setup, weights, withPredictions: true });
+    // A session done with it frees its model there.
+    second.release?.();
+    expect(fake.sent.at(-1)).toEqual({ type: 'release', setup: setups[1].setup });
   });
 
   it('fails the evaluations waiting when the worker stops, and offers none after that', async () => {
