@@ -65,4 +65,28 @@ describe('lesson 1 in real Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('updates the validation figures several times an epoch: they are measured on another thread while training goes on', async () => {
+    const page = await app.browser.newPage();
+    await page.goto(new URL('#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    expect((await page.getByTestId('backend').textContent())?.trim()).toBe('wasm');
+    // Every change of the status line's validation figures, recorded in the page until the run ends.
+    await page.evaluate(() => {
+      const status = document.querySelector('[data-testid="trainer-status"]')!;
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        const figures = /Validation accuracy: .*/.exec(status.textContent ?? '')?.[0];
+        if (figures && figures !== seen.at(-1)) seen.push(figures);
+      }).observe(status, { subtree: true, childList: true, characterData: true });
+    });
+    await train.click();
+    await expect.poll(() => page.getByRole('button', { name: /Train 3 more epochs/ }).isVisible(), { timeout: 150_000 }).toBe(true);
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    // In line, within 5 % of the time, there were 4–5 in the whole 3-epoch run (first, about one an epoch, last).
+    expect(seen.length, seen.join('\n')).toBeGreaterThanOrEqual(8);
+    await page.close();
+  });
 });
