@@ -8,15 +8,15 @@ import type { Evaluation, ValidationEvaluator } from './trainingTypes';
  * taken at. One at a time.
  *
  * Training never waits for them, except for the run's final evaluation. In line, a pass over the
- * 2,000 held-out digits paused the digit CNN's training for about 80 ms, so evaluations had to
- * be spaced about 1.5 s apart to stay within 5 % of the time, and the learner saw a new
- * validation accuracy about once an epoch, up to an epoch late. Here they come several times an
- * epoch. The evaluating thread still shares the machine with the page and with training, so it
- * is kept to a third of its time.
+ * 2,000 held-out digits paused the digit CNN's training for about 80 ms, and evaluations were
+ * spaced about 1.5 s apart to keep that within 5 % of the time. The evaluating thread does not
+ * have a core to itself on a 2-core machine: it shares them with the page, the browser's
+ * compositor and training, and at a third of its time it made the page's frames visibly less
+ * even there. So it is kept to a tenth of its time: about one evaluation a second.
  */
-const DUTY = 1 / 3;
+const DUTY = 1 / 10;
 /** Evaluations per epoch at most, as a multiple of the in-line ones. */
-const MORE_OFTEN = 4;
+const MORE_OFTEN = 2;
 
 interface InFlight {
   evaluation: Evaluation;
