@@ -23,6 +23,7 @@ import {
   type SessionEvent,
   type SessionTuning,
   type WorkerMessage,
+  transferablesOf,
 } from './protocol';
 
 export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
@@ -35,7 +36,7 @@ export interface HandlerEnvironment {
   loseContext?: () => boolean;
   /** Where saved models are kept (IndexedDB in the worker); without it, saving reports that it is unavailable. */
   modelStorage?: ModelStorage;
-  /** Validation passes on another thread for a session, where that helps (offThreadEvaluator.ts); without it, in line. */
+  /** Validation passes on another thread for a session, where that helps (EvaluationWorkerClient.ts); without it, in line. */
   validationEvaluator?: (spec: ModelSpec, data: TrainingData, backend: BackendInfo | null) => ValidationEvaluator | undefined;
 }
 
@@ -397,15 +398,4 @@ export class TrainingHandler {
         'The GPU (WebGL) context was lost — the browser or the graphics driver reset it. Your model is safe up to its last evaluation. Continue on another backend to pick up from there.',
     });
   }
-}
-
-function transferablesOf(result: unknown): Transferable[] {
-  if (!result || typeof result !== 'object') return [];
-  const out: Transferable[] = [];
-  for (const value of Object.values(result)) {
-    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
-      out.push(value.buffer);
-    }
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-// Messages between the training worker and its evaluation worker (see offThreadEvaluator.ts).
+// Messages between the training worker and its evaluation worker (see EvaluationWorkerClient.ts).
 import type { ModelSpec } from '../ml/modelSpec';
 import type { LossKind } from '../ml/trainingTypes';
 

@@ -143,3 +143,15 @@ export class WorkerError extends Error {
     super(message);
   }
 }
+
+/** The buffers a reply can hand over instead of copying: typed arrays that own their whole buffer. */
+export function transferablesOf(result: unknown): Transferable[] {
+  if (!result || typeof result !== 'object') return [];
+  const out: Transferable[] = [];
+  for (const value of Object.values(result)) {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+      out.push(value.buffer);
+    }
+  }
+  return out;
+}

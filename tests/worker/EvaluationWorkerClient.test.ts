@@ -1,6 +1,7 @@
-// The training worker's side of the evaluation worker (src/worker/offThreadEvaluator.ts): when it
+// The training worker's side of the evaluation worker (src/worker/EvaluationWorkerClient.ts): when it
 // is used, what it sends, and what happens when the worker fails. A fake worker stands in.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EvaluationWorkerClient } from '../../src/worker/EvaluationWorkerClient';
 import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import type { TrainingData } from '../../src/ml/trainingTypes';
 import type { BackendInfo } from '../../src/worker/protocol';
@@ -32,11 +33,8 @@ class FakeWorker {
   }
 }
 
-let load: () => Promise<typeof import('../../src/worker/offThreadEvaluator')>;
 beforeEach(() => {
-  vi.resetModules();
   vi.stubGlobal('Worker', class {});
-  load = () => import('../../src/worker/offThreadEvaluator');
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -45,22 +43,22 @@ afterEach(() => {
 
 describe('evaluating on another thread', () => {
   it('is used for WebAssembly training of a real validation set on a machine with two cores or more', async () => {
-    const { offThreadEvaluator } = await load();
     const fake = new FakeWorker();
     const create = () => fake as unknown as Worker;
-    expect(offThreadEvaluator(MNIST_PRESETS.cnn, data(2000), WEBGL, 2, create)).toBeUndefined();
-    expect(offThreadEvaluator(MNIST_PRESETS.cnn, data(2000), WASM, 1, create)).toBeUndefined();
-    expect(offThreadEvaluator(MNIST_PRESETS.cnn, data(100), WASM, 2, create)).toBeUndefined();
+    const client = new EvaluationWorkerClient(2, create);
+    expect(client.forSession(MNIST_PRESETS.cnn, data(2000), WEBGL)).toBeUndefined();
+    expect(new EvaluationWorkerClient(1, create).forSession(MNIST_PRESETS.cnn, data(2000), WASM)).toBeUndefined();
+    expect(client.forSession(MNIST_PRESETS.cnn, data(100), WASM)).toBeUndefined();
     expect(fake.sent).toEqual([]);
-    expect(offThreadEvaluator(MNIST_PRESETS.cnn, data(2000), WASM, 2, create)).toBeDefined();
+    expect(client.forSession(MNIST_PRESETS.cnn, data(2000), WASM)).toBeDefined();
   });
 
   it('sends the validation set once, then only the weights to evaluate', async () => {
-    const { offThreadEvaluator } = await load();
     const fake = new FakeWorker();
     const digits = data(2000);
-    offThreadEvaluator(MNIST_PRESETS.cnn, digits, WASM, 2, () => fake as unknown as Worker);
-    const second = offThreadEvaluator(MNIST_PRESETS.mlp, digits, WASM, 2, () => fake as unknown as Worker)!;
+    const client = new EvaluationWorkerClient(2, () => fake as unknown as Worker);
+    client.forSession(MNIST_PRESETS.cnn, digits, WASM);
+    const second = client.forSession(MNIST_PRESETS.mlp, digits, WASM)!;
     const weights = [new Float32Array([1, 2, 3])];
     expect(await second.evaluate(weights, true)).toEqual({ loss: 0.5, accuracy: 0.9, durationMs: 4 });
     const setups = fake.sent.filter((r) => r.type === 'setup');
@@ -73,23 +71,22 @@ describe('evaluating on another thread', () => {
   });
 
   it('fails the evaluations waiting when the worker stops, and offers none after that', async () => {
-    const { offThreadEvaluator } = await load();
     const fake = new FakeWorker();
     fake.silent = true;
-    const evaluator = offThreadEvaluator(MNIST_PRESETS.cnn, data(2000), WASM, 2, () => fake as unknown as Worker)!;
+    const client = new EvaluationWorkerClient(2, () => fake as unknown as Worker);
+    const evaluator = client.forSession(MNIST_PRESETS.cnn, data(2000), WASM)!;
     const waiting = evaluator.evaluate([new Float32Array(1)], false);
     fake.onerror?.({ message: 'out of memory' } as ErrorEvent);
     await expect(waiting).rejects.toThrow(/evaluation worker stopped \(out of memory\)/);
     expect(fake.terminated).toBe(true);
-    expect(offThreadEvaluator(MNIST_PRESETS.cnn, data(2000), WASM, 2, () => new FakeWorker() as unknown as Worker)).toBeUndefined();
+    expect(client.forSession(MNIST_PRESETS.cnn, data(2000), WASM)).toBeUndefined();
   });
 
   it('gives up on a worker that does not answer', async () => {
     vi.useFakeTimers();
-    const { offThreadEvaluator } = await load();
     const fake = new FakeWorker();
     fake.silent = true;
-    const evaluator = offThreadEvaluator(MNIST_PRESETS.cnn, data(2000), WASM, 2, () => fake as unknown as Worker)!;
+    const evaluator = new EvaluationWorkerClient(2, () => fake as unknown as Worker).forSession(MNIST_PRESETS.cnn, data(2000), WASM)!;
     const waiting = evaluator.evaluate([new Float32Array(1)], false);
     const failed = expect(waiting).rejects.toThrow(/no answer from the evaluation worker within 20 s/);
     await vi.advanceTimersByTimeAsync(20_000);
