@@ -13,9 +13,17 @@ export interface LinkedSettings<S extends Schema> {
 /**
  * The settings a shared link gives widget `widget` (`#/lesson/…?widget.key=value`). Before the
  * lesson was part of the link, the digit trainer's links carried its settings in the query string
- * (`?learningRate=…#/lesson/…`): `legacySearch` reads those too.
+ * (`?learningRate=…#/lesson/…`): `legacySearch` reads those too. A value that cannot be used at
+ * all falls back to the lesson's (`lesson`), where given, else to the setting's default.
  */
-export function linkedSettings<S extends Schema>(widget: string, schema: S, extraKeys: readonly string[] = [], hash = location.hash, legacySearch = ''): LinkedSettings<S> {
+export function linkedSettings<S extends Schema>(
+  widget: string,
+  schema: S,
+  extraKeys: readonly string[] = [],
+  hash = location.hash,
+  legacySearch = '',
+  lesson?: Partial<Values<S>>,
+): LinkedSettings<S> {
   const legacy = legacySearch ? readQuerySettings(legacySearch, '') : null;
   const linked = readLinkSettings(hash, widget);
   const all = new Map([...(legacy?.values ?? []), ...linked.values]);
@@ -27,7 +35,7 @@ export function linkedSettings<S extends Schema>(widget: string, schema: S, extr
     else if (Object.hasOwn(schema, key)) raw[key] = value.length > 64 ? excerpt(value) : value;
     else unknown.push(key);
   }
-  const checked = checkValues(schema, raw);
+  const checked = checkValues(lesson ? withDefaults(schema, lesson) : schema, raw);
   const messages = [...(legacy?.messages ?? []), ...linked.messages, unknownSettingsMessage(unknown), ...checked.messages].filter((m): m is string => m !== null);
   return { values: checked.values, extras, messages: messages.map((m) => `From the link: ${m}`) };
 }
@@ -37,7 +45,7 @@ export function linkedSettings<S extends Schema>(widget: string, schema: S, extr
  * gives; `lesson` is kept as the base its own links are made against.
  */
 export function startingSettings<S extends Schema>(widget: string, schema: S, lesson: Values<S>, hash = location.hash): { lesson: Values<S>; settings: Values<S>; messages: string[] } {
-  const linked = linkedSettings(widget, schema, [], hash);
+  const linked = linkedSettings(widget, schema, [], hash, '', lesson);
   return { lesson, settings: { ...lesson, ...linked.values }, messages: linked.messages };
 }
 
@@ -61,4 +69,9 @@ export async function shareLink(link: string): Promise<void> {
   } catch {
     history.replaceState(null, '', link);
   }
+}
+
+/** `schema` with the lesson's values as its defaults: what an unusable value goes back to. */
+function withDefaults<S extends Schema>(schema: S, lesson: Partial<Values<S>>): S {
+  return Object.fromEntries(Object.entries(schema).map(([key, param]) => [key, lesson[key] === undefined ? param : { ...param, default: lesson[key] }])) as S;
 }

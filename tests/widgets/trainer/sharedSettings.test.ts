@@ -35,6 +35,15 @@ describe('settings shared by link', () => {
     expect([...WIDGET_LINK_SCHEMAS.keys()].sort()).toEqual([...widgetRegistry.keys()].sort());
   });
 
+  it('sets a value the link gets wrong back to the lesson’s own, and says so', () => {
+    const lesson = { ...defaults(TRAINING_SCHEMA), learningRate: 0.02, schedule: 'oneCycle' as const };
+    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], `${LESSON}?mnist-trainer.learningRate=banana&mnist-trainer.schedule=sideways&mnist-trainer.batchSize=99999`, '', lesson);
+    expect(read.values).toMatchObject({ learningRate: 0.02, schedule: 'oneCycle', batchSize: 1024 });
+    expect(read.messages.join(' ')).toMatch(/"banana" is not one, so it was set back to 0\.02\./);
+    // Without the lesson's settings, the setting's own default.
+    expect(linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], `${LESSON}?mnist-trainer.learningRate=banana`).values.learningRate).toBe(TRAINING_SCHEMA.learningRate.default);
+  });
+
   it('round-trips random valid settings of every widget, against random lesson settings (property)', () => {
     for (const [widget, schema] of WIDGET_LINK_SCHEMAS) {
       fc.assert(
