@@ -35,7 +35,8 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
   try {
     const info = await client.call('init', { backend: requested, threads }, { timeoutMs: 120_000 });
     await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
-    await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), batchSize, epochs: 0 }, tuning: { evaluationsPerEpoch: 1 } });
+    // Training alone: evaluations in line, once an epoch (an evaluation worker would compete for the cores).
+    await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), batchSize, epochs: 0 }, tuning: { evaluationsPerEpoch: 1, inLineEvaluation: true } });
     let examples = 0;
     let steps = 0;
     let stepMs = 0;
@@ -143,7 +144,7 @@ async function startTraining(model: MnistPreset): Promise<TrainingClient> {
   const client = new TrainingClient();
   await client.call('init', { backend: 'auto' }, { timeoutMs: 120_000 });
   await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
-  await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 }, tuning: { evaluationsPerEpoch: 1 } });
+  await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), epochs: 0 }, tuning: { evaluationsPerEpoch: 1, inLineEvaluation: true } });
   await client.call('train', {});
   return client;
 }
