@@ -1,4 +1,5 @@
 import { createRng, shuffleInPlace } from './random';
+import type { TrainingData } from './trainingTypes';
 
 /** The decoded digits: `pixels` holds `count` images of rows×cols bytes (0–255, ink high). */
 export interface MnistData {
@@ -155,8 +156,24 @@ export function gatherDigits(data: MnistData, indices: Int32Array): { x: Float32
   return { x, y };
 }
 
+/** The digits a session trains on: a seeded, stratified split (the first `trainCount` training digits, where given). */
+export function digitsTrainingData(mnist: MnistData, validationCount: number, seed: number, trainCount?: number): { data: TrainingData; trainIndices: Int32Array; validationIndices: Int32Array } {
+  const split = stratifiedSplit(mnist.labels, validationCount, seed);
+  const trainIndices = trainCount ? split.train.subarray(0, trainCount) : split.train;
+  const validationIndices = split.validation;
+  const data: TrainingData = {
+    inputShape: [mnist.rows, mnist.cols, 1],
+    outputUnits: 10,
+    loss: 'softmaxCrossEntropy',
+    train: { ...gatherDigits(mnist, trainIndices), count: trainIndices.length },
+    validation: { ...gatherDigits(mnist, validationIndices), count: validationIndices.length },
+  };
+  return { data, trainIndices, validationIndices };
+}
+
 /**
- * How the digit widgets' sessions evaluate: four times an epoch at most, and never more than 5 %
- * of the time (on a slow machine the 2,000-digit validation pass is spaced out to fit).
+ * How the digit widgets' sessions evaluate: four times an epoch at most, and in line never more
+ * than 5 % of the time (on a slow machine the 2,000-digit validation pass is spaced out to fit).
+ * On another thread they come about once a second (see backgroundEvaluations.ts).
  */
 export const DIGITS_TUNING = { evaluationsPerEpoch: 4, evaluationBudget: 0.05 } as const;

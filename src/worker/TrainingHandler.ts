@@ -2,7 +2,7 @@ import { tf } from '../ml/tf';
 import { warmUp } from '../ml/trainStep';
 import { TrainingSession } from '../ml/TrainingSession';
 import type { TrainingData, ValidationEvaluator } from '../ml/trainingTypes';
-import { gatherDigits, loadMnist, stratifiedSplit, type MnistData } from '../ml/mnist';
+import { digitsTrainingData, loadMnist, type MnistData } from '../ml/mnist';
 import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
@@ -119,20 +119,10 @@ export class TrainingHandler {
         } catch (cause) {
           throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'data');
         }
-        const validationCount = task.validationCount ?? 2000;
-        const split = stratifiedSplit(this.#mnist.labels, validationCount, task.seed ?? 1234);
-        const trainIdx = task.trainCount ? split.train.subarray(0, task.trainCount) : split.train;
-        const train = gatherDigits(this.#mnist, trainIdx);
-        const validation = gatherDigits(this.#mnist, split.validation);
-        this.#validationIndices = split.validation;
-        this.#trainIndices = trainIdx;
-        this.#data = {
-          inputShape: [this.#mnist.rows, this.#mnist.cols, 1],
-          outputUnits: 10,
-          loss: 'softmaxCrossEntropy',
-          train: { ...train, count: trainIdx.length },
-          validation: { ...validation, count: split.validation.length },
-        };
+        const digits = digitsTrainingData(this.#mnist, task.validationCount ?? 2000, task.seed ?? 1234, task.trainCount);
+        this.#data = digits.data;
+        this.#trainIndices = digits.trainIndices;
+        this.#validationIndices = digits.validationIndices;
       } else {
         this.#data = task.data;
         this.#mnist = null;
