@@ -1,5 +1,9 @@
 import { tf } from './tf';
 import type { OptimizerName } from './hyperparams';
+import { HostAdam } from './hostAdam';
+
+/** Backends whose tensors live in ordinary memory, where reading a gradient costs a copy, not a stall. */
+const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
 
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
@@ -8,7 +12,8 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
     case 'momentum':
       return tf.train.momentum(learningRate, 0.9);
     case 'adam':
-      return tf.train.adam(learningRate);
+      // The same Adam, in one loop per weight tensor instead of a dozen kernels (see hostAdam.ts).
+      return HOST_MEMORY_BACKENDS.has(tf.getBackend()) ? new HostAdam(learningRate) : tf.train.adam(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
   }

@@ -1,0 +1,103 @@
+import { tf } from './tf';
+
+/**
+ * Adam with its arithmetic in JavaScript, for the backends whose tensors live in ordinary memory
+ * (wasm and cpu). tfjs's AdamOptimizer runs about a dozen element-wise kernels per weight tensor
+ * (the two moments, their bias corrections, the square root, the step): 76 of the digit CNN's
+ * 209 kernels per training step, each paying tfjs's dispatch cost while the weights themselves
+ * are tiny (the CNN has 6,000). Here a small weight tensor's update is one loop over its values,
+ * with the gradient read and the new values written once (the CNN's whole update: 0.1 ms instead
+ * of 0.4–0.56 ms in Node). A JavaScript loop costs about 7 ns a value, more than wasm's SIMD
+ * kernels once a tensor is large, so tensors over SMALL_TENSOR values (the MLP's 784×128 layer)
+ * go to an inner tfjs Adam as before. The same formula as tfjs's Adam
+ * (tfjs-core/src/optimizers/adam_optimizer.ts: same defaults, same bias correction, epsilon
+ * added after the square root), so training follows the same path to float rounding
+ * (tests/ml/hostAdam.test.ts). GPU backends keep tfjs's Adam: a readback there stalls the device.
+ */
+/** Weight tensors up to this many values are updated in JavaScript; larger ones by tfjs's kernels. */
+export const SMALL_TENSOR = 16_384;
+
+export class HostAdam extends tf.Optimizer {
+  /** Name matters for tfjs's serialisation registry, as for tfjs's own Adam. */
+  static get className(): string {
+    return 'Adam';
+  }
+
+  /** Read at every step, so it can change while training (setOptimizerLearningRate). */
+  learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** beta1^t and beta2^t for the coming step t (tfjs keeps them as variables). */
+  #accBeta1: number;
+  #accBeta2: number;
+  readonly #moments = new Map<string, { first: Float32Array; second: Float32Array }>();
+  /** tfjs's own Adam for the large tensors, made at their first step. */
+  #large: tf.Optimizer | null = null;
+
+  constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
+    super();
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon ?? tf.backend().epsilon();
+    this.#accBeta1 = Math.fround(beta1);
+    this.#accBeta2 = Math.fround(beta2);
+  }
+
+  override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
+    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients) ? variableGradients.map((v) => [v.name, v.tensor]) : Object.entries(variableGradients);
+    // tfjs computes 1 − beta^t in float32.
+    const correction1 = Math.fround(1 - this.#accBeta1);
+    const correction2 = Math.fround(1 - this.#accBeta2);
+    const { beta1, beta2, epsilon, learningRate } = this;
+    const keep1 = 1 - beta1;
+    const keep2 = 1 - beta2;
+    const large: tf.NamedTensorMap = {};
+    tf.tidy(() => {
+      for (const [name, gradient] of entries) {
+        if (!gradient) continue;
+        if (gradient.size > SMALL_TENSOR) {
+          large[name] = gradient;
+          continue;
+        }
+        const variable = tf.engine().registeredVariables[name];
+        if (!variable) throw new Error(`Adam: no variable named ${name}.`);
+        const g = gradient.dataSync() as Float32Array;
+        // A copy: on the cpu backend dataSync hands out the tensor's own storage.
+        const w = (variable.dataSync() as Float32Array).slice();
+        let state = this.#moments.get(name);
+        if (!state) {
+          state = { first: new Float32Array(w.length), second: new Float32Array(w.length) };
+          this.#moments.set(name, state);
+        }
+        const { first, second } = state;
+        for (let i = 0; i < w.length; i++) {
+          const gi = g[i];
+          const m = (first[i] = first[i] * beta1 + gi * keep1);
+          const v = (second[i] = second[i] * beta2 + gi * gi * keep2);
+          w[i] += -learningRate * ((m / correction1) / (Math.sqrt(v / correction2) + epsilon));
+        }
+        variable.assign(tf.tensor(w, variable.shape, 'float32'));
+      }
+    });
+    if (Object.keys(large).length > 0) {
+      this.#large ??= tf.train.adam(learningRate, beta1, beta2, epsilon);
+      (this.#large as unknown as { learningRate: number }).learningRate = learningRate;
+      this.#large.applyGradients(large);
+    }
+    this.#accBeta1 = Math.fround(this.#accBeta1 * beta1);
+    this.#accBeta2 = Math.fround(this.#accBeta2 * beta2);
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    this.#moments.clear();
+    this.#large?.dispose();
+    this.#large = null;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
