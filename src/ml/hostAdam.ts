@@ -6,7 +6,7 @@ import { tf } from './tf';
  * (the two moments, their bias corrections, the square root, the step): 76 of the digit CNN's
  * 209 kernels per training step, each paying tfjs's dispatch cost while the weights themselves
  * are tiny (the CNN has 6,000). Here a small weight tensor's update is one loop over its values,
- * with the gradient read and the new values written once (the CNN's whole update: 0.1 ms instead
+ * with the gradient read and the new values written once (the CNN's whole update: 0.08-0.1 ms instead
  * of 0.4–0.56 ms in Node). A JavaScript loop costs about 7 ns a value, more than wasm's SIMD
  * kernels once a tensor is large, so tensors over SMALL_TENSOR values (the MLP's 784×128 layer)
  * go to an inner tfjs Adam as before. The same formula as tfjs's Adam
@@ -72,11 +72,17 @@ export class HostAdam extends tf.Optimizer {
           this.#moments.set(name, state);
         }
         const { first, second } = state;
-        for (let i = 0; i < w.length; i++) {
+        // −lr · (m / c1) / (√(v / c2) + ε), with the constant factors taken out of the loop.
+        const step = -learningRate / correction1;
+        const scale = 1 / Math.sqrt(correction2);
+        const length = w.length;
+        for (let i = 0; i < length; i++) {
           const gi = g[i];
-          const m = (first[i] = first[i] * beta1 + gi * keep1);
-          const v = (second[i] = second[i] * beta2 + gi * gi * keep2);
-          w[i] += -learningRate * ((m / correction1) / (Math.sqrt(v / correction2) + epsilon));
+          const m = first[i] * beta1 + gi * keep1;
+          const v = second[i] * beta2 + gi * gi * keep2;
+          first[i] = m;
+          second[i] = v;
+          w[i] += (step * m) / (Math.sqrt(v) * scale + epsilon);
         }
         variable.assign(tf.tensor(w, variable.shape, 'float32'));
       }
