@@ -1,5 +1,6 @@
 import { tf } from './tf';
 import { registerWasmMatMul } from './wasmMatMul';
+import { registerSharingIdentity } from './wasmIdentity';
 
 /**
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so training a conv layer there
@@ -91,6 +92,7 @@ type ConvAttrs = {
  */
 export function registerConvFilterGradient(): void {
   registerWasmMatMul();
+  registerSharingIdentity();
   if (registered) return;
   registered = true;
   tf.registerGradient({

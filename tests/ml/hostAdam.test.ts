@@ -25,7 +25,7 @@ describe('HostAdam', () => {
           if (step === 4) for (const r of runs) setOptimizerLearningRate(r.optimizer, 0.03);
           for (const r of runs) r.optimizer.minimize(r.loss, false, [r.small, r.large]);
           for (const name of ['small', 'large'] as const) {
-            const [ours, theirs] = runs.map((r) => r[name].dataSync());
+            const [ours, theirs] = runs.map((r) => r[name].dataSync() as Float32Array);
             const worst = ours.reduce((m, v, i) => Math.max(m, Math.abs(v - theirs[i])), 0);
             expect({ step, name, close: worst < 1e-6 }).toEqual({ step, name, close: true });
           }
