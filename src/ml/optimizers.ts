@@ -1,9 +1,7 @@
 import { tf } from './tf';
 import type { OptimizerName } from './hyperparams';
 import { HostAdam } from './hostAdam';
-
-/** Backends whose tensors live in ordinary memory, where reading a gradient costs a copy, not a stall. */
-const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
+import { tensorsInHostMemory } from './hostMemory';
 
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
@@ -13,7 +11,7 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
       return tf.train.momentum(learningRate, 0.9);
     case 'adam':
       // The same Adam, in one loop per weight tensor instead of a dozen kernels (see hostAdam.ts).
-      return HOST_MEMORY_BACKENDS.has(tf.getBackend()) ? new HostAdam(learningRate) : tf.train.adam(learningRate);
+      return tensorsInHostMemory() ? new HostAdam(learningRate) : tf.train.adam(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
   }

@@ -4,6 +4,8 @@ import { gradientNorm } from './probes';
 import { gatherBatch, targetWidth } from './examples';
 import type { TrainingData } from './trainingTypes';
 import { hasConvBlocks, trainingForward } from './convBlocks';
+import { hostSoftmaxCrossEntropy } from './hostLoss';
+import { tensorsInHostMemory } from './hostMemory';
 
 export interface StepOptions {
   /** Weight penalties added to the loss. */
@@ -47,14 +49,16 @@ export function trainStep(
   const size = batch.ys.length / targetWidth(data);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const kept: Omit<StepResult, 'loss'> = {};
+  // Integer labels on wasm or cpu: the loss and accuracy in one JavaScript pass (hostLoss.ts).
+  const labels = data.loss === 'softmaxCrossEntropy' && batch.ys instanceof Int32Array && tensorsInHostMemory() ? batch.ys : null;
   const loss = tf.tidy(() => {
     const x = tf.tensor(batch.xs, [size, ...data.inputShape]);
-    const y = targetTensor(data.loss, batch.ys, size, data.outputUnits);
+    const y = labels ? null : targetTensor(data.loss, batch.ys, size, data.outputUnits);
     const { value, grads } = tf.variableGrads(() => {
       const output = forwardForTraining(model, x);
-      const acc = options.withAccuracy ? accuracy(data.loss, output, y) : null;
-      if (acc) kept.accuracy = tf.keep(acc);
-      return tf.add(meanLoss(data.loss, output, y), regularization(model, l1, l2)) as tf.Scalar;
+      const measured = labels ? hostSoftmaxCrossEntropy(output, labels, options.withAccuracy === true) : { loss: meanLoss(data.loss, output, y!), accuracy: options.withAccuracy ? accuracy(data.loss, output, y!) : null };
+      if (measured.accuracy) kept.accuracy = tf.keep(measured.accuracy);
+      return tf.add(measured.loss, regularization(model, l1, l2)) as tf.Scalar;
     }, variables);
     if (options.withGradientNorm) kept.gradientNorm = tf.keep(gradientNorm(grads));
     optimizer.applyGradients(grads);

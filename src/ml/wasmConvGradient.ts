@@ -1,6 +1,7 @@
 import { tf } from './tf';
 import { registerWasmMatMul } from './wasmMatMul';
 import { registerSharingIdentity } from './wasmIdentity';
+import { tensorsInHostMemory } from './hostMemory';
 
 /**
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so training a conv layer there
@@ -81,7 +82,7 @@ export function inputGradient(
  */
 function turnedFilter(filter: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, inC, outC] = filter.shape;
-  if (tf.getBackend() !== 'wasm' && tf.getBackend() !== 'cpu') return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+  if (!tensorsInHostMemory()) return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
   const from = filter.dataSync();
   const to = new Float32Array(from.length);
   for (let i = 0; i < kh; i++) {
