@@ -3,7 +3,7 @@ import { accuracy, meanLoss, regularization, targetTensor } from './losses';
 import { gradientNorm } from './probes';
 import { gatherBatch, targetWidth } from './examples';
 import type { TrainingData } from './trainingTypes';
-import { hasConvBlocks, trainingForward } from './convBlocks';
+import { hasTrainingBlocks, trainingForward } from './convBlocks';
 import { hostSoftmaxCrossEntropy } from './hostLoss';
 import { tensorsInHostMemory } from './hostMemory';
 
@@ -30,7 +30,7 @@ export interface StepResult {
  * own gradient (src/ml/convBlocks.ts): the same maths in fewer, faster kernels.
  */
 export function forwardForTraining(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === 'wasm' && hasConvBlocks(model) ? trainingForward(model, x) : (model.apply(x, { training: true }) as tf.Tensor);
+  return tf.getBackend() === 'wasm' && hasTrainingBlocks(model) ? trainingForward(model, x) : (model.apply(x, { training: true }) as tf.Tensor);
 }
 
 /**

@@ -1,10 +1,10 @@
-// Conv (ReLU) → max pool run as one block with its own gradient (src/ml/convBlocks.ts): the same
+// Conv (ReLU) → max pool, and dense (ReLU), run as blocks with their own gradients (src/ml/convBlocks.ts): the same
 // output and the same gradients as tfjs-layers, on the cpu backend and on wasm, without leaking.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
 import { buildModel } from '../../src/ml/models';
 import { MNIST_PRESETS, type ModelSpec } from '../../src/ml/modelSpec';
-import { hasConvBlocks, trainingForward } from '../../src/ml/convBlocks';
+import { hasTrainingBlocks, trainingForward } from '../../src/ml/convBlocks';
 import { useCpu, useWasm } from './helpers';
 
 const SPECS: Record<string, { spec: ModelSpec; input: number[] }> = {
@@ -13,6 +13,12 @@ const SPECS: Record<string, { spec: ModelSpec; input: number[] }> = {
   'same padding, an uneven pool, three channels': {
     spec: { layers: [{ type: 'conv2d', filters: 4, kernelSize: 3, activation: 'relu', padding: 'same' }, { type: 'maxPool2d', poolSize: 2 }, { type: 'conv2d', filters: 5, kernelSize: 3, activation: 'relu', padding: 'valid' }, { type: 'maxPool2d', poolSize: 2 }, { type: 'flatten' }] },
     input: [9, 9, 3],
+  },
+  'the lesson MLP (a dense ReLU block on the data)': { spec: MNIST_PRESETS.mlp, input: [28, 28, 1] },
+  // A dense block whose input needs a gradient (it comes from a conv block), then another.
+  'conv → pool → dense ReLU → dense ReLU': {
+    spec: { layers: [{ type: 'conv2d', filters: 3, kernelSize: 3, activation: 'relu', padding: 'valid' }, { type: 'maxPool2d', poolSize: 2 }, { type: 'flatten' }, { type: 'dense', units: 12, activation: 'relu' }, { type: 'dense', units: 7, activation: 'relu' }] },
+    input: [8, 8, 1],
   },
 };
 
@@ -53,16 +59,13 @@ async function expectSame(spec: ModelSpec, input: number[]): Promise<void> {
   expect(Math.max(...blocks.grads[0].map(Math.abs))).toBeGreaterThan(1e-6);
 }
 
-describe('conv → pool blocks', () => {
+describe('conv → pool and dense ReLU blocks', () => {
   beforeAll(useCpu);
 
-  it('are found in the CNN and not in the MLP', () => {
-    const cnn = buildModel(MNIST_PRESETS.cnn, [28, 28, 1], 10);
-    const mlp = buildModel(MNIST_PRESETS.mlp, [28, 28, 1], 10);
-    expect(hasConvBlocks(cnn)).toBe(true);
-    expect(hasConvBlocks(mlp)).toBe(false);
-    cnn.dispose();
-    mlp.dispose();
+  it('are found in the CNN and the MLP, not in a linear model', () => {
+    const models = (['cnn', 'mlp', 'linear'] as const).map((name) => buildModel(MNIST_PRESETS[name], [28, 28, 1], 10));
+    expect(models.map(hasTrainingBlocks)).toEqual([true, true, false]);
+    for (const m of models) m.dispose();
   });
 
   for (const [name, { spec, input }] of Object.entries(SPECS)) {

@@ -18,7 +18,7 @@ function measured(logits: Float32Array, labels: Int32Array, classes: number, mea
     acc = m.accuracy!.dataSync()[0];
     return tf.mul(m.loss, 3) as tf.Scalar; // a factor, so the gradient's dy is not 1
   }, [z]);
-  const out = { loss: value.dataSync()[0] / 3, accuracy: acc, gradient: grads[z.name].dataSync().slice() };
+  const out = { loss: value.dataSync()[0] / 3, accuracy: acc, gradient: grads[z.name].dataSync().slice() as Float32Array };
   tf.dispose([z, value, ...Object.values(grads)]);
   expect(tf.memory().numTensors).toBe(before);
   return out;
