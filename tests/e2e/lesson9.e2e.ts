@@ -16,11 +16,13 @@ async function openLesson(page: Page): Promise<void> {
 }
 
 /**
- * Settings that met the challenge on the wasm backend here (1,963 of 2,000 right at epoch 3 in a
- * Node run of the same session): the small CNN with 3× the filters and a dense layer, batches of
- * 32, one-cycle at 0.01. With 2× the filters it made exactly 1,960: no margin for a test.
+ * Settings that meet the challenge on the wasm backend here with a margin: the small CNN with 3×
+ * the filters and a dense layer of 256, batches of 32, one-cycle at 0.005. Best validation
+ * accuracy within 3 epochs in Node, seeds 42 / 43 / 44: 98.3 / 98.3 / 98.4 %. The earlier recipe
+ * (a dense layer of 128, one-cycle at 0.01) ended at 97.8–98.3 % depending on float rounding
+ * alone: an exact copy of tfjs's Adam in another order of operations took it below 98 %.
  */
-const RECIPE = { filters: [24, 48], units: 128, params: 129_194, batchSize: 32, learningRate: 0.01 };
+const RECIPE = { filters: [24, 48], units: 256, params: 228_906, batchSize: 32, learningRate: 0.005 };
 
 /** Every validation accuracy the status line showed, in %, in order. */
 const RECORD_STATUS = `(() => {
