@@ -8,11 +8,11 @@ export interface LessonRun {
   best: number;
   frames: { max: number; p99: number; fps: number; count: number };
   /** Main-thread tasks over 50 ms from Train to the end of the watch (the Long Tasks API). */
-  longTasks: { count: number; longestMs: number };
+  longTasks: { count: number; longestMs: number; /** When each began, in ms after Train was pressed. */ atMs: number[] };
 }
 
 const LONG_TASKS = `window.gradientLabLongTasks = [];
-new PerformanceObserver((list) => { for (const e of list.getEntries()) window.gradientLabLongTasks.push(e.duration); }).observe({ type: 'longtask' });`;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.gradientLabLongTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });`;
 
 // Timed inside the page from the click's own event to the first frame that shows each thing, so
 // nothing polls from here (a poll from Node would add its own delay and take a core from training
@@ -30,7 +30,7 @@ const WATCH = (target: number) => `window.gradientLabWatch = new Promise((resolv
   const done = (result) => { observer.disconnect(); clearInterval(timer); resolve(result); };
   let timer = null;
   train.addEventListener('click', () => {
-    clicked = performance.now();
+    clicked = window.gradientLabClicked = performance.now();
     observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'] });
     timer = setInterval(poll, 1000);
   }, { capture: true, once: true });
@@ -65,8 +65,9 @@ export async function lessonTimeToAccuracy(app: App, target: number): Promise<Le
   const { secondsTo97, firstProgress, best } = (await page.evaluate('window.gradientLabWatch')) as { secondsTo97: number | null; firstProgress: number | null; best: number };
   const msToFirstProgress = firstProgress;
   const f = await readFrameMonitor(page);
-  const tasks = (await page.evaluate('window.gradientLabLongTasks')) as number[];
+  const tasks = (await page.evaluate('window.gradientLabLongTasks')) as [number, number][];
+  const clicked = (await page.evaluate('window.gradientLabClicked')) as number;
   const elapsed = (Date.now() - start) / 1000;
   await page.close();
-  return { backend, secondsTo97, msToFirstProgress, best, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed }, longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks) } };
+  return { backend, secondsTo97, msToFirstProgress, best, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed }, longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks.map(([, d]) => d)), atMs: tasks.map(([start]) => Math.round(start - clicked)) } };
 }
