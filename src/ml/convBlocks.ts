@@ -67,13 +67,21 @@ function convReluPool(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D, pa
     if (!dataInput) grads.unshift(inputGradient(dz, kernel, input.shape, pad));
     return grads;
   };
-  // The inputs the block differentiates: the data needs no gradient, so the first block's are the weights only.
+  return asBlock(x, kernel, bias, dataInput, forward, backward);
+}
+
+/**
+ * One differentiable block from its forward pass (which saves what the backward pass needs) and
+ * its backward pass. It differentiates x, the kernel and the bias; the data needs no gradient,
+ * so a block on the data differentiates the weights only.
+ */
+function asBlock<T extends tf.Tensor>(x: T, kernel: tf.Tensor, bias: tf.Tensor, dataInput: boolean, forward: (save: tf.GradSaveFunc) => T, backward: (dy: T, saved: tf.Tensor[]) => tf.Tensor[]): T {
   const inputs = dataInput ? [kernel, bias] : [x, kernel, bias];
   const block = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    return { value: forward(save), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor4D, saved) };
+    return { value: forward(save), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as T, saved) };
   });
-  return block(...inputs) as tf.Tensor4D;
+  return block(...inputs) as T;
 }
 
 type Dense = tfl.layers.Layer & { kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null };
@@ -109,12 +117,7 @@ function denseRelu(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, dataI
     if (!dataInput) grads.unshift(tf.matMul(dz, kernel, false, true));
     return grads;
   };
-  const inputs = dataInput ? [kernel, bias] : [x, kernel, bias];
-  const block = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const save = args[args.length - 1] as tf.GradSaveFunc;
-    return { value: forward(save), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor2D, saved) };
-  });
-  return block(...inputs) as tf.Tensor2D;
+  return asBlock(x, kernel, bias, dataInput, forward, backward);
 }
 
 /** Whether `trainingForward` runs any block for this model (else it is model.apply). */
