@@ -126,7 +126,7 @@ export function hasTrainingBlocks(model: tfl.LayersModel): boolean {
   return layers.some((l, i) => (fusableConv(l) && tilingPool(layers[i + 1]) !== null) || fusableDense(l));
 }
 
-/** The model's output in training mode, conv → pool pairs as blocks. Call inside a gradient scope. */
+/** The model's output in training mode, conv → pool pairs and dense ReLU layers as blocks. Call inside a gradient scope. */
 export function trainingForward(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   let out = x;

@@ -108,7 +108,8 @@ type ConvAttrs = {
 /**
  * Registers Conv2D and MaxPool gradients that, on wasm, use only fast kernels (see
  * filterGradient, inputGradient and maxPoolGradient). On every other backend they run the very
- * kernels tfjs's own gradients run, so WebGL and cpu training is unchanged.
+ * kernels tfjs's own gradients run, so WebGL and cpu training is unchanged. Also puts wasm's
+ * untransposing BatchMatMul (wasmMatMul.ts) and sharing Identity (wasmIdentity.ts) in place.
  */
 export function registerConvFilterGradient(): void {
   registerWasmMatMul();
