@@ -1,0 +1,175 @@
+import { tf } from './tf';
+import { KERNEL_BINARIES } from './kernels/binaries';
+
+/**
+ * Hand-written WebAssembly SIMD kernels (src/ml/kernels/*.wat) that work directly on
+ * tfjs-backend-wasm's heap: the module imports the backend's own memory, so a kernel reads its
+ * inputs and writes its outputs where tfjs keeps them, with no copy. Each is registered as a tfjs
+ * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in
+ * one pass what took several generic kernels.
+ *
+ * Only for the single-threaded wasm build: the threaded build's memory is shared, and these
+ * kernels are not threaded anyway. Where they cannot run (another backend, shared memory,
+ * channels not a multiple of 4) the callers keep their tfjs-op paths.
+ */
+
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+type WasmBackend = {
+  wasm: { asm?: { memory?: unknown } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+};
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
+
+interface Exports {
+  convInputGradient(dz: number, wt: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, top: number, left: number): void;
+  convFilterGradient(x: number, dz: number, dw: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, top: number, left: number): void;
+  poolGradient(y: number, pooled: number, dy: number, dz: number, dbias: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, ph: number, pw: number): void;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, Exports>();
+let compiled: WebAssembly.Module[] | null = null;
+
+function bytes(base64: string): Uint8Array {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** The kernels bound to this backend's heap, or null where they cannot run (see above). */
+function kernelsFor(backend: WasmBackend): Exports | null {
+  const memory = backend.wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
+  let exports = instances.get(memory);
+  if (!exports) {
+    compiled ??= Object.values(KERNEL_BINARIES).map((b64) => new WebAssembly.Module(bytes(b64) as BufferSource));
+    // One module per .wat file, all on the same heap: their exports together.
+    exports = Object.assign({}, ...compiled.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports)) as Exports;
+    instances.set(memory, exports);
+  }
+  return exports;
+}
+
+const POOL_GRADIENT = 'GradientLabPoolGradient';
+const FILTER_GRADIENT = 'GradientLabConvFilterGradient';
+const INPUT_GRADIENT = 'GradientLabConvInputGradient';
+let registered = false;
+/** Whether the current wasm backend can run them: checked once per backend (null: not yet). */
+const usable = new WeakMap<object, boolean>();
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: POOL_GRADIENT,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const { y, pooled, dy } = inputs;
+      const [ph, pw] = attrs.pool as [number, number];
+      const [batch, h, w, c] = y.shape;
+      const [, oh, ow] = pooled.shape;
+      const kernels = kernelsFor(backend);
+      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
+      const dz = backend.makeOutput(y.shape, 'float32');
+      const dbias = backend.makeOutput([c], 'float32');
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      kernels.poolGradient(at(y), at(pooled), at(dy), at(dz), at(dbias), batch, h, w, c, oh, ow, ph, pw);
+      return [dz, dbias];
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: FILTER_GRADIENT,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const { x, dz } = inputs;
+      const [kh, kw, , o] = attrs.filterShape as [number, number, number, number];
+      const [top, left] = attrs.padding as [number, number];
+      const [batch, h, w, c] = x.shape;
+      const [, oh, ow] = dz.shape;
+      const kernels = kernelsFor(backend);
+      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
+      const dw = backend.makeOutput([kh, kw, c, o], 'float32');
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      kernels.convFilterGradient(at(x), at(dz), at(dw), batch, h, w, c, oh, ow, o, kh, kw, top, left);
+      return dw;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: INPUT_GRADIENT,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const { dz, wt } = inputs;
+      const [batch, h, w, c] = attrs.inputShape as [number, number, number, number];
+      const [top, left] = attrs.padding as [number, number];
+      const [kh, kw, o] = wt.shape;
+      const [, oh, ow] = dz.shape;
+      const kernels = kernelsFor(backend);
+      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
+      const dx = backend.makeOutput([batch, h, w, c], 'float32');
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      kernels.convInputGradient(at(dz), at(wt), at(dx), batch, h, w, c, oh, ow, o, kh, kw, top, left);
+      return dx;
+    }) as unknown as tf.KernelFunc,
+  });
+}
+
+let enabled = true;
+
+/** Turns the SIMD kernels off (and on again): for comparisons in tests and measurements. */
+export function useSimdKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the SIMD kernels run on the current backend (wasm, single-threaded build). */
+export function simdKernelsAvailable(): boolean {
+  if (!enabled || tf.getBackend() !== 'wasm') return false;
+  const backend = tf.backend() as unknown as WasmBackend;
+  let ok = usable.get(backend);
+  if (ok === undefined) {
+    try {
+      ok = kernelsFor(backend) !== null;
+    } catch {
+      ok = false;
+    }
+    usable.set(backend, ok);
+  }
+  if (ok) register();
+  return ok;
+}
+
+/**
+ * The gradient of conv (ReLU) → max pool with tiling windows, in one pass: `dy` (the pooled
+ * gradient) passes where the window's maximum `pooled` is above 0, goes to the position(s) of `y`
+ * equal to it (ties share), and is summed per channel for the bias. Returns [dz, dbias], or null
+ * where the SIMD kernels cannot run (the caller then uses its tfjs ops).
+ */
+export function simdPoolGradient(dy: tf.Tensor4D, y: tf.Tensor4D, pooled: tf.Tensor4D, pool: [number, number]): [tf.Tensor4D, tf.Tensor1D] | null {
+  if (y.shape[3] % 4 !== 0 || !simdKernelsAvailable()) return null;
+  const [dz, dbias] = tf.engine().runKernel(POOL_GRADIENT, { y, pooled, dy }, { pool } as never) as unknown as [tf.Tensor4D, tf.Tensor1D];
+  return [dz, dbias];
+}
+
+/**
+ * The filter gradient of a stride-1 NHWC convolution (`top`, `left`: the forward pass's padding
+ * before the first row and column), in one SIMD pass over the input and the output gradient.
+ * Null where the SIMD kernels cannot run or the output channels are not a multiple of 8.
+ */
+export function simdFilterGradient(x: tf.Tensor4D, dz: tf.Tensor4D, filterShape: [number, number, number, number], top: number, left: number): tf.Tensor4D | null {
+  if (filterShape[3] % 8 !== 0 || !simdKernelsAvailable()) return null;
+  return tf.engine().runKernel(FILTER_GRADIENT, { x, dz }, { filterShape, padding: [top, left] } as never) as unknown as tf.Tensor4D;
+}
+
+/**
+ * The input gradient of a stride-1 NHWC convolution (`top`, `left`: the forward pass's padding),
+ * in one SIMD pass that visits only the taps landing inside dz. Null where the SIMD kernels cannot
+ * run or the input channels are not a multiple of 8.
+ */
+export function simdInputGradient(dz: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number], top: number, left: number): tf.Tensor4D | null {
+  if (inputShape[3] % 8 !== 0 || !simdKernelsAvailable()) return null;
+  return tf.tidy(() => {
+    const wt = tf.transpose(filter, [0, 1, 3, 2]);
+    return tf.engine().runKernel(INPUT_GRADIENT, { dz, wt }, { inputShape, padding: [top, left] } as never) as unknown as tf.Tensor4D;
+  });
+}
