@@ -7,16 +7,26 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const dir = fileURLToPath(new URL('../src/ml/kernels/', import.meta.url));
+const MEMORY = '(import "env" "memory" (memory 1))';
 
-/** Each .wat file as bytes: `{ name: base64 }`, names in file order. */
+/** Each .wat file as bytes, `{ name: base64, nameShared: base64 }`, files in name order. */
 export async function assembleKernels() {
   const wabt = await wabtInit();
   const out = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat')).sort()) {
-    const module = wabt.parseWat(file, readFileSync(dir + file, 'utf8'), { simd: true, bulk_memory: true });
-    module.validate();
-    out[file.replace(/\.wat$/, '')] = Buffer.from(module.toBinary({}).buffer).toString('base64');
-    module.destroy();
+    const text = readFileSync(dir + file, 'utf8');
+    const name = file.replace(/\.wat$/, '');
+    // Each twice: for the wasm backend's plain memory, and for its threaded build's shared one
+    // (a module importing a shared memory must say so; 65,536 pages is wasm32's limit).
+    const variants = { [name]: text, [`${name}Shared`]: text.replace(MEMORY, '(import "env" "memory" (memory 1 65536 shared))') };
+    if (variants[`${name}Shared`] === text) throw new Error(`${file} must import its memory as ${MEMORY}`);
+    for (const [key, source] of Object.entries(variants)) {
+      const features = { simd: true, bulk_memory: true, threads: true };
+      const module = wabt.parseWat(file, source, features);
+      module.validate(features);
+      out[key] = Buffer.from(module.toBinary({}).buffer).toString('base64');
+      module.destroy();
+    }
   }
   return out;
 }

@@ -8,14 +8,16 @@ import { KERNEL_BINARIES } from './kernels/binaries';
  * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in
  * one pass what took several generic kernels.
  *
- * Only for the single-threaded wasm build: the threaded build's memory is shared, and these
- * kernels are not threaded anyway. Where they cannot run (another backend, shared memory,
- * channels not a multiple of 4) the callers keep their tfjs-op paths.
+ * They run on one thread, on either wasm build: for the threaded build (the one a
+ * cross-origin-isolated page loads, even for one thread) each module is assembled a second time
+ * to import a shared memory. Where they cannot run (another backend, channel counts they do not
+ * cover) the callers keep their tfjs-op paths.
  */
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type WasmBackend = {
-  wasm: { asm?: { memory?: unknown } };
+  // The plain build exports its memory (asm.memory); the threaded build creates it in JavaScript.
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: string): TensorInfo;
 };
@@ -28,7 +30,8 @@ interface Exports {
 }
 
 const instances = new WeakMap<WebAssembly.Memory, Exports>();
-let compiled: WebAssembly.Module[] | null = null;
+/** Compiled once each: for a plain memory, and for the threaded build's shared memory. */
+const compiled = new Map<boolean, WebAssembly.Module[]>();
 
 function bytes(base64: string): Uint8Array {
   const text = atob(base64);
@@ -39,14 +42,19 @@ function bytes(base64: string): Uint8Array {
 
 /** The kernels bound to this backend's heap, or null where they cannot run (see above). */
 function kernelsFor(backend: WasmBackend): Exports | null {
-  const memory = backend.wasm.asm?.memory;
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
-  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
   let exports = instances.get(memory);
   if (!exports) {
-    compiled ??= Object.values(KERNEL_BINARIES).map((b64) => new WebAssembly.Module(bytes(b64) as BufferSource));
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    let modules = compiled.get(shared);
+    if (!modules) {
+      const names = Object.keys(KERNEL_BINARIES).filter((name) => name.endsWith('Shared') === shared);
+      modules = names.map((name) => new WebAssembly.Module(bytes(KERNEL_BINARIES[name]) as BufferSource));
+      compiled.set(shared, modules);
+    }
     // One module per .wat file, all on the same heap: their exports together.
-    exports = Object.assign({}, ...compiled.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports)) as Exports;
+    exports = Object.assign({}, ...modules.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports)) as Exports;
     instances.set(memory, exports);
   }
   return exports;
@@ -122,7 +130,7 @@ export function useSimdKernels(on: boolean): void {
   enabled = on;
 }
 
-/** Whether the SIMD kernels run on the current backend (wasm, single-threaded build). */
+/** Whether the SIMD kernels run on the current backend (wasm). */
 export function simdKernelsAvailable(): boolean {
   if (!enabled || tf.getBackend() !== 'wasm') return false;
   const backend = tf.backend() as unknown as WasmBackend;

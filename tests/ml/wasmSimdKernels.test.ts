@@ -44,7 +44,7 @@ describe('the SIMD kernels on the wasm heap', () => {
     expect(committed).toBe(binariesSource(await assembleKernels()));
   });
 
-  it('run on the single-threaded wasm build, and not when turned off', () => {
+  it('run on the wasm backend, and not when turned off', () => {
     expect(simdKernelsAvailable()).toBe(true);
     useSimdKernels(false);
     expect(simdKernelsAvailable()).toBe(false);
