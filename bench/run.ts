@@ -102,8 +102,10 @@ async function main(): Promise<void> {
     results.inLineEvaluationRuns = inLineRuns;
 
     const runs: unknown[] = [];
-    const configs: { backend: string; threads?: number; warmup: number; seconds: number }[] = [
+    const configs: { backend: string; threads?: number; warmup: number; seconds: number; simdKernels?: boolean }[] = [
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3 },
+      // The same without Gradient Lab's SIMD kernels (wasmSimdKernels.ts): tfjs's own kernels, for comparison.
+      { backend: 'wasm', threads: 1, warmup: 2, seconds: 3, simdKernels: false },
       // Every core, which the automatic choice never takes (it leaves the page one): what wasm gives with nothing else to do.
       ...(cores > 1 ? [{ backend: 'wasm', threads: Math.min(4, cores), warmup: 2, seconds: 3 }] : []),
       // WebGL and WebGPU on SwiftShader compile shaders for seconds before the first batch.
@@ -113,9 +115,12 @@ async function main(): Promise<void> {
     ];
     for (const c of configs) {
       for (const model of ['cnn', 'mlp'] as const) {
-        const r = await bench('throughput', c.backend, model, 64, c.seconds, c.warmup, c.threads, RUNS);
+        // Without the SIMD kernels only the CNN differs (they are its conv layers' backward pass).
+        if (c.simdKernels === false && model !== 'cnn') continue;
+        const r = await bench('throughput', c.backend, model, 64, c.seconds, c.warmup, c.threads, RUNS, c.simdKernels ?? true);
         const s = stats(r.rates);
-        console.log(`${model.padEnd(4)} b64 on ${String(r.backend).padEnd(6)}${r.backend === 'wasm' ? ` ${r.threads} thr` : '      '} (asked ${c.backend}): ${fmt(s, 0, ' examples/s')}, ${Number(r.msPerStep).toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
+        const kernels = r.backend === 'wasm' ? (r.simdKernels ? ', SIMD kernels' : ", tfjs's kernels only") : '';
+        console.log(`${model.padEnd(4)} b64 on ${String(r.backend).padEnd(6)}${r.backend === 'wasm' ? ` ${r.threads} thr` : '      '} (asked ${c.backend}${kernels}): ${fmt(s, 0, ' examples/s')}, ${Number(r.msPerStep).toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
         runs.push({ ...r, examplesPerSecond: s });
       }
     }

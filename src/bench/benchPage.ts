@@ -10,6 +10,8 @@ import type { BackendName } from '../worker/protocol';
 export interface ThroughputResult {
   backend: string;
   threads?: number;
+  /** wasm: whether Gradient Lab's SIMD kernels ran the conv layers' backward pass. */
+  simdKernels?: boolean;
   requested: BackendName;
   model: MnistPreset;
   batchSize: number;
@@ -27,13 +29,14 @@ function median(values: number[]): number {
 }
 
 /**
- * Training throughput of a preset at a batch size on one backend (wasm with `threads` threads):
+ * Training throughput of a preset at a batch size on one backend (wasm with `threads` threads,
+ * with or without the SIMD kernels):
  * after a warm-up, `windows` windows of `seconds` each, as examples per second per window.
  */
-async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number, threads?: number, windows = 3): Promise<ThroughputResult> {
+async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number, threads?: number, windows = 3, simdKernels = true): Promise<ThroughputResult> {
   const client = new TrainingClient();
   try {
-    const info = await client.call('init', { backend: requested, threads }, { timeoutMs: 120_000 });
+    const info = await client.call('init', { backend: requested, threads, simdKernels }, { timeoutMs: 120_000 });
     await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
     // Training alone: evaluations in line, once an epoch (an evaluation worker would compete for the cores).
     await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), batchSize, epochs: 0 }, tuning: { evaluationsPerEpoch: 1, inLineEvaluation: true } });
@@ -61,7 +64,7 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
       times.push((stepMs - start.stepMs) / Math.max(1, steps - start.steps));
     }
     await client.call('pause', {});
-    return { backend: info.name, threads: info.threads, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
+    return { backend: info.name, threads: info.threads, simdKernels: info.simdKernels, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
   } catch (error) {
     return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, rates: [], msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -13,6 +13,7 @@ import type { ModelSpec } from '../ml/modelSpec';
 import { modelFileHandlers } from './modelFiles';
 import { CollapseFollowUp } from './collapseFollowUp';
 import type { ModelStorage } from './modelStorage';
+import { useSimdKernels } from '../ml/wasmSimdKernels';
 import {
   WorkerError,
   type BackendChoice,
@@ -102,7 +103,8 @@ export class TrainingHandler {
   }
 
   #handlers: Handlers = {
-    init: async ({ backend, threads }) => {
+    init: async ({ backend, threads, simdKernels }) => {
+      useSimdKernels(simdKernels ?? true);
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost(), threads);
       } catch (cause) {

@@ -4,6 +4,7 @@ import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { simdKernelsAvailable } from '../ml/wasmSimdKernels';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
@@ -237,7 +238,7 @@ export async function setupBackend(choice: BackendChoice, onContextLost: () => v
   const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions()), start: (name, n) => activate(name, onContextLost, n), measure });
   if (info.name !== 'wasm') return info;
   const inUse = await wasmThreadsInUse();
-  return { ...info, threads: inUse, reason: threads ? info.reason : `${info.reason}${coresNote(inUse)}` };
+  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse)}` };
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };

@@ -23,6 +23,8 @@ export interface BackendInfo {
   gpu?: string;
   /** Threads the backend computes on (wasm in a cross-origin isolated page may use several). */
   threads: number;
+  /** wasm: whether the conv layers' backward pass runs Gradient Lab's own SIMD kernels (wasmSimdKernels.ts). */
+  simdKernels?: boolean;
   /** What the automatic choice measured: milliseconds per training-like test batch. */
   measured?: { backend: string; ms: number }[];
   /** Backends that were tried first and failed, with why. */
@@ -53,7 +55,8 @@ export interface SessionTuning {
 
 /** Request payload and reply for each request type. */
 export interface Calls {
-  init: { request: { backend: BackendChoice; threads?: number }; reply: BackendInfo };
+  /** `simdKernels: false` keeps wasm on tfjs's own kernels (the bench's comparison). */
+  init: { request: { backend: BackendChoice; threads?: number; simdKernels?: boolean }; reply: BackendInfo };
   load: { request: { task: TaskSpec }; reply: { trainCount: number; validationCount: number; inputShape: number[]; outputUnits: number } };
   configure: { request: { spec: ModelSpec; hyper: Hyperparams; tuning?: SessionTuning }; reply: { runId: number; summary: ModelSummary } };
   train: { request: Empty; reply: { state: SessionState } };

@@ -4,6 +4,7 @@ import { tf } from '../../src/ml/tf';
 import { simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient, useSimdKernels } from '../../src/ml/wasmSimdKernels';
 import { filterGradient, inputGradient } from '../../src/ml/wasmConvGradient';
 import { useCpu, useWasm } from './helpers';
+import { KERNEL_BINARIES } from '../../src/ml/kernels/binaries';
 // @ts-expect-error: a plain .mjs build script, no types
 import { assembleKernels, binariesSource } from '../../scripts/build-kernels.mjs';
 
@@ -42,6 +43,37 @@ describe('the SIMD kernels on the wasm heap', () => {
   it('are the assembled src/ml/kernels/*.wat (binaries.ts is up to date: run `npm run kernels`)', async () => {
     const committed = readFileSync(new URL('../../src/ml/kernels/binaries.ts', import.meta.url), 'utf8');
     expect(committed).toBe(binariesSource(await assembleKernels()));
+  });
+
+  it('give the same results assembled for a shared memory (the threaded wasm build) as for a plain one', () => {
+    // Inputs laid out from byte 1024 on; each kernel writes its outputs after them.
+    const run = (shared: boolean) => {
+      const memory = new WebAssembly.Memory(shared ? { initial: 4, maximum: 16, shared: true } : { initial: 4 });
+      const exports: Record<string, (...args: number[]) => void> = {};
+      for (const name of ['poolGradient', 'convFilterGradient', 'convInputGradient']) {
+        const bytes = Uint8Array.from(atob(KERNEL_BINARIES[shared ? `${name}Shared` : name]), (ch) => ch.charCodeAt(0));
+        Object.assign(exports, new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports);
+      }
+      const heap = new Float32Array(memory.buffer);
+      let seed = 1;
+      for (let i = 256; i < 256 + 4096; i++) heap[i] = ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+      // y 2×6×6×8 at 1024, pooled 2×3×3×8 (the y values at each window's first position), dy after it.
+      const y = 1024, pooled = y + 576 * 4, dy = pooled + 144 * 4, dz = 40000, dbias = dz + 576 * 4;
+      for (let i = 0; i < 144; i++) heap[pooled / 4 + i] = heap[y / 4 + i];
+      exports.poolGradient(y, pooled, dy, dz, dbias, 2, 6, 6, 8, 3, 3, 2, 2);
+      // input 2×6×6×8 at 1024, dz 2×4×4×8 after it, 3×3 taps, valid.
+      const dw = 50000;
+      exports.convFilterGradient(1024, 1024 + 576 * 4, dw, 2, 6, 6, 8, 4, 4, 8, 3, 3, 0, 0);
+      const dx = 60000;
+      exports.convInputGradient(1024 + 576 * 4, 1024, dx, 2, 6, 6, 8, 4, 4, 8, 3, 3, 0, 0);
+      return [heap.slice(dz / 4, dz / 4 + 584), heap.slice(dw / 4, dw / 4 + 576), heap.slice(dx / 4, dx / 4 + 576)];
+    };
+    const plain = run(false);
+    const shared = run(true);
+    for (let k = 0; k < 3; k++) {
+      expect(plain[k].some((v) => v !== 0)).toBe(true);
+      expect(shared[k]).toEqual(plain[k]);
+    }
   });
 
   it('run on the wasm backend, and not when turned off', () => {
