@@ -1,4 +1,5 @@
 import { tf } from './tf';
+import { simdAdamStep, simdKernelsAvailable, type AdamConstants } from './wasmSimdKernels';
 
 /** Weight tensors up to this many values are updated in JavaScript; larger ones by tfjs's kernels. */
 export const SMALL_TENSOR = 16_384;
@@ -12,7 +13,7 @@ export const SMALL_TENSOR = 16_384;
  * with the gradient read and the new values written once (the CNN's whole update: 0.08–0.16 ms instead
  * of 0.4–0.56 ms in Node). A JavaScript loop costs about 7 ns a value, more than wasm's SIMD
  * kernels once a tensor is large, so tensors over SMALL_TENSOR values (the MLP's 784×128 layer)
- * go to an inner tfjs Adam as before. The same formula as tfjs's Adam
+ * take one SIMD pass on wasm's heap (wasmSimdKernels.ts) and go to an inner tfjs Adam elsewhere. The same formula as tfjs's Adam
  * (tfjs-core/src/optimizers/adam_optimizer.ts: same defaults, same bias correction, epsilon
  * added after the square root), so training follows the same path to float rounding
  * (tests/ml/hostAdam.test.ts). GPU backends keep tfjs's Adam: a readback there stalls the device.
@@ -32,6 +33,8 @@ export class HostAdam extends tf.Optimizer {
   #accBeta1: number;
   #accBeta2: number;
   readonly #moments = new Map<string, { first: Float32Array; second: Float32Array }>();
+  /** Moments of the large tensors updated by the wasm SIMD kernel, kept on wasm's heap. */
+  readonly #heapMoments = new Map<string, { first: tf.Tensor; second: tf.Tensor }>();
   /** tfjs's own Adam for the large tensors, made at their first step. */
   #large: tf.Optimizer | null = null;
 
@@ -60,12 +63,12 @@ export class HostAdam extends tf.Optimizer {
     tf.tidy(() => {
       for (const [name, gradient] of entries) {
         if (!gradient) continue;
-        if (gradient.size > SMALL_TENSOR) {
-          large[name] = gradient;
-          continue;
-        }
         const variable = tf.engine().registeredVariables[name];
         if (!variable) throw new Error(`Adam: no variable named ${name}.`);
+        if (gradient.size > SMALL_TENSOR) {
+          if (!this.#heapStep(name, variable, gradient, { beta1, beta2, keep1, keep2, step, scale, epsilon })) large[name] = gradient;
+          continue;
+        }
         const g = gradient.dataSync() as Float32Array;
         // A copy: on the cpu backend dataSync hands out the tensor's own storage.
         const w = (variable.dataSync() as Float32Array).slice();
@@ -97,8 +100,31 @@ export class HostAdam extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /**
+   * A large tensor's step on wasm: one SIMD pass (wasmSimdKernels.ts) where tfjs's Adam runs about a
+   * dozen kernels, each a pass over the tensor. False where that kernel cannot run.
+   */
+  #heapStep(name: string, variable: tf.Variable, gradient: tf.Tensor, constants: AdamConstants): boolean {
+    let state = this.#heapMoments.get(name);
+    if (!state) {
+      if (!simdKernelsAvailable()) return false;
+      state = { first: tf.keep(tf.zerosLike(variable)), second: tf.keep(tf.zerosLike(variable)) };
+      this.#heapMoments.set(name, state);
+    }
+    const next = simdAdamStep(variable, gradient, state.first, state.second, constants);
+    if (!next) return false;
+    const [w, first, second] = next;
+    variable.assign(w);
+    tf.dispose([state.first, state.second]);
+    state.first = tf.keep(first);
+    state.second = tf.keep(second);
+    return true;
+  }
+
   override dispose(): void {
     this.#moments.clear();
+    for (const { first, second } of this.#heapMoments.values()) tf.dispose([first, second]);
+    this.#heapMoments.clear();
     this.#large?.dispose();
     this.#large = null;
   }

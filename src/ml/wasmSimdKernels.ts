@@ -24,6 +24,7 @@ type WasmBackend = {
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 
 interface Exports {
+  adam(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number, beta1: number, beta2: number, keep1: number, keep2: number, step: number, scale: number, eps: number): void;
   convInputGradient(dz: number, wt: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, top: number, left: number): void;
   convFilterGradient(x: number, dz: number, dw: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, top: number, left: number): void;
   poolGradient(y: number, pooled: number, dy: number, dz: number, dbias: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, ph: number, pw: number): void;
@@ -63,6 +64,7 @@ function kernelsFor(backend: WasmBackend): Exports | null {
 const POOL_GRADIENT = 'GradientLabPoolGradient';
 const FILTER_GRADIENT = 'GradientLabConvFilterGradient';
 const INPUT_GRADIENT = 'GradientLabConvInputGradient';
+const ADAM = 'GradientLabAdam';
 let registered = false;
 /** Whether the current wasm backend can run them: checked once per backend (null: not yet). */
 const usable = new WeakMap<object, boolean>();
@@ -119,6 +121,21 @@ function register(): void {
       const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
       kernels.convInputGradient(at(dz), at(wt), at(dx), batch, h, w, c, oh, ow, o, kh, kw, top, left);
       return dx;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: ADAM,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const { w, g, m, v } = inputs;
+      const a = attrs as unknown as AdamConstants;
+      const kernels = kernelsFor(backend);
+      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
+      const outputs = [backend.makeOutput(w.shape, 'float32'), backend.makeOutput(w.shape, 'float32'), backend.makeOutput(w.shape, 'float32')];
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      const size = w.shape.reduce((x, y) => x * y, 1);
+      kernels.adam(at(w), at(g), at(m), at(v), at(outputs[0]), at(outputs[1]), at(outputs[2]), size, a.beta1, a.beta2, a.keep1, a.keep2, a.step, a.scale, a.epsilon);
+      return outputs;
     }) as unknown as tf.KernelFunc,
   });
 }
@@ -180,4 +197,26 @@ export function simdInputGradient(dz: tf.Tensor4D, filter: tf.Tensor4D, inputSha
     const wt = tf.transpose(filter, [0, 1, 3, 2]);
     return tf.engine().runKernel(INPUT_GRADIENT, { dz, wt }, { inputShape, padding: [top, left] } as never) as unknown as tf.Tensor4D;
   });
+}
+
+/** One Adam step's constants (hostAdam.ts): the moments' decay and share, the step and the bias correction. */
+export interface AdamConstants {
+  beta1: number;
+  beta2: number;
+  keep1: number;
+  keep2: number;
+  /** −lr / (1 − β1^t) */
+  step: number;
+  /** 1 / √(1 − β2^t) */
+  scale: number;
+  epsilon: number;
+}
+
+/**
+ * One Adam step over a weight tensor in one SIMD pass: [new weights, new first moment, new second
+ * moment]. Null where the SIMD kernels cannot run (HostAdam then uses tfjs's Adam).
+ */
+export function simdAdamStep(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, constants: AdamConstants): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
+  if (!simdKernelsAvailable()) return null;
+  return tf.engine().runKernel(ADAM, { w, g, m, v }, constants as never) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
