@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     console.log(`validation: training waited ${fmt(share, 1, ' %')} of its time for evaluation passes (target ≤ 5 %), ${defaultsRuns.map((r) => r.evaluations).join(' / ')} evaluations a run`);
     console.log(`  the evaluation worker was busy ${fmt(stats(defaultsRuns.map((r) => r.offThreadShare * 100)), 1, ' %')} of the run; 97 % reached after ${fmt(stats(defaultsRuns.map((r) => r.secondsTo97)), 2, ' s')}; whole run ${fmt(stats(defaultsRuns.map((r) => r.seconds)), 2, ' s')}`);
     console.log(`  in line instead: ${fmt(stats(inLineRuns.map((r) => r.evaluationShare * 100)), 1, ' %')} of training time, ${inLineRuns.map((r) => r.evaluations).join(' / ')} evaluations a run; 97 % reached after ${fmt(stats(inLineRuns.map((r) => r.secondsTo97)), 2, ' s')}; whole run ${fmt(stats(inLineRuns.map((r) => r.seconds)), 2, ' s')}`);
+    // When the shown accuracy can change: each evaluation's epoch and accuracy (seed 42, the lesson's).
+    console.log(`  evaluations of the lesson's seed (epoch: accuracy): ${defaultsRuns[0].trace.map(([epoch, acc]: number[]) => `${epoch.toFixed(2)}: ${(acc * 100).toFixed(1)} %`).join(', ')}`);
     results.firstStepMs = firstStep;
     results.validationSharePercent = share;
     results.defaultsRuns = defaultsRuns;

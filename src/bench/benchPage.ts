@@ -91,6 +91,8 @@ export interface RecipeRun {
   /** Share of the run's wall time the evaluation worker spent on passes while training went on (0 in line). */
   offThreadShare: number;
   evaluations: number;
+  /** Every evaluation: [epoch, validation accuracy, seconds after the train request]. */
+  trace: [number, number, number][];
   seconds: number;
 }
 
@@ -114,6 +116,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     let evaluations = 0;
     let best = 0;
     const perEpoch: number[] = [];
+    const trace: [number, number, number][] = [];
     let done: () => void = () => {};
     const finished = new Promise<void>((resolve) => (done = resolve));
     const start = performance.now();
@@ -125,6 +128,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
         evaluating += e.evaluation.durationMs ?? 0;
         offThread += e.evaluation.offThreadMs ?? 0;
         evaluations++;
+        trace.push([Math.round(e.evaluation.epoch * 1000) / 1000, acc, Math.round(performance.now() - start) / 1000]);
         best = Math.max(best, acc);
         if (e.evaluation.endOfEpoch) perEpoch.push(acc);
         if (acc >= 0.97 && epochsTo97 === null) {
@@ -137,7 +141,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     await client.call('train', {});
     await finished;
     const seconds = (performance.now() - start) / 1000;
-    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, seconds };
+    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds };
   } finally {
     client.terminate();
   }
