@@ -47,8 +47,9 @@ function lesson1Settings(): Record<string, unknown> {
 /** Candidates for lesson 1's recipe: the one before this work (Adam 0.005, constant) first. */
 const RECIPES: { name: string; overrides: Record<string, unknown> }[] = [
   { name: 'Adam 0.005, constant, batch 64, 3 epochs (before)', overrides: { learningRate: 0.005, schedule: 'constant', batchSize: 64, epochs: 3 } },
-  { name: 'Adam 0.02, one-cycle, batch 64, 3 epochs (lesson 1)', overrides: { learningRate: 0.02, schedule: 'oneCycle', batchSize: 64, epochs: 3 } },
-  { name: 'Adam 0.015, one-cycle, batch 32, 3 epochs', overrides: { learningRate: 0.015, schedule: 'oneCycle', batchSize: 32, epochs: 3 } },
+  // Lesson 1 until this session: with today's numerics the lesson's seed (42) ends at 96.9 %, and 2 of 12 Node seeds stay below 97 %.
+  { name: 'Adam 0.02, one-cycle, batch 64, 3 epochs', overrides: { learningRate: 0.02, schedule: 'oneCycle', batchSize: 64, epochs: 3 } },
+  { name: 'Adam 0.015, one-cycle, batch 32, 3 epochs (lesson 1)', overrides: { learningRate: 0.015, schedule: 'oneCycle', batchSize: 32, epochs: 3 } },
   // Two epochs end sooner, but in Node 3 of 12 seeds ended below 97 %.
   { name: 'Adam 0.015, one-cycle, batch 32, 2 epochs', overrides: { learningRate: 0.015, schedule: 'oneCycle', batchSize: 32, epochs: 2 } },
   { name: 'Adam 0.02, one-cycle, batch 64, 2 epochs', overrides: { learningRate: 0.02, schedule: 'oneCycle', batchSize: 64, epochs: 2 } },

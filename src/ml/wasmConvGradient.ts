@@ -37,10 +37,13 @@ export function filterGradient(
     } else if (typeof pad === 'number') {
       top = bottom = left = right = pad;
     }
-    // Few input channels (the first conv of an image model): XNNPACK's route below is slow there,
-    // a hand-written SIMD pass is not (digit CNN's first conv: 1.0 against 3.1 ms; it loses from
-    // 8 channels on: 1.98 against 1.69 ms on the second).
-    if (sh === 1 && sw === 1 && x.shape[3] <= 4) {
+    // A hand-written SIMD pass, where it beats XNNPACK's route below: with few input channels
+    // (the digit CNN's first conv: 1.0 against 3.1 ms), and where it takes two input and sixteen
+    // output channels at a time (the second conv: 0.88 against 1.70 ms; 16 → 32 channels, 3×3 on
+    // 14×14: 3.6 against 7.1 ms). Eight output channels a time from 8 input channels on lost
+    // (1.03 against 0.84 ms).
+    const [, , inC, outC] = filterShape;
+    if (sh === 1 && sw === 1 && (inC <= 4 || (outC % 16 === 0 && inC % 2 === 0))) {
       const direct = simdFilterGradient(x, dy, filterShape, top, left);
       if (direct) return direct;
     }

@@ -31,7 +31,7 @@ describe('the lessons in lessons/', () => {
     expect(await lessonBody(first.slug)).toContainEqual({
       kind: 'widget',
       name: 'mnist-trainer',
-      props: { model: 'cnn', epochs: 3, learningRate: 0.02, schedule: 'oneCycle' },
+      props: { model: 'cnn', epochs: 3, learningRate: 0.015, batchSize: 32, schedule: 'oneCycle' },
     });
   });
 

@@ -85,8 +85,8 @@ describe('bad input and faults in real Chromium', () => {
     await expect.poll(() => alerts.filter({ hasText: 'no model “resnet”' }).count()).toBe(1);
     await waitEnabled(page, 'Train');
     expect(await page.getByLabel('Batch size', { exact: true }).inputValue()).toBe('1024');
-    expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.02'); // an unusable link value is set back to the lesson's own (lesson 1: 0.02), and the message says so
-    await expect.poll(() => alerts.filter({ hasText: 'so it was set back to 0.02' }).count()).toBe(1);
+    expect(await page.getByLabel('Learning rate', { exact: true }).inputValue()).toBe('0.015'); // an unusable link value is set back to the lesson's own (lesson 1: 0.015), and the message says so
+    await expect.poll(() => alerts.filter({ hasText: 'so it was set back to 0.015' }).count()).toBe(1);
     expect(await page.locator('select[id$="-model"]').inputValue()).toBe('cnn');
     await page.close();
   });

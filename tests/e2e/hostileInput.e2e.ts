@@ -102,7 +102,7 @@ describe('hostile input', () => {
     await expect.poll(() => page.getByTestId('widget-restarted').textContent()).toMatch(/restarted with the lesson’s settings\. The settings from the link were left out/);
     expect(new URL(page.url()).hash).toBe(`#/lesson/${LESSON_1}`);
     // The lesson's learning rate, not the link's.
-    await expect.poll(() => page.getByTestId('mnist-trainer').getByRole('textbox', { name: 'Learning rate', exact: true }).inputValue(), { timeout: 30_000 }).toBe('0.02');
+    await expect.poll(() => page.getByTestId('mnist-trainer').getByRole('textbox', { name: 'Learning rate', exact: true }).inputValue(), { timeout: 30_000 }).toBe('0.015');
     await trainsBriefly(page);
     const { messages, pageText } = await shownMessages(page);
     expect(messages.every((m) => m.length < 300), messages.join(' | ')).toBe(true);
