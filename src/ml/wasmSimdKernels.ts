@@ -69,74 +69,61 @@ let registered = false;
 /** Whether the current wasm backend can run them: checked once per backend (null: not yet). */
 const usable = new WeakMap<object, boolean>();
 
+type At = (t: TensorInfo) => number;
+
+/** Registers a wasm kernel that runs one of the SIMD kernels; `at` gives a tensor's byte offset on the heap. */
+function registerHeapKernel(kernelName: string, run: (args: KernelArgs, kernels: Exports, at: At) => TensorInfo | TensorInfo[]): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ((args: KernelArgs) => {
+      const kernels = kernelsFor(args.backend);
+      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
+      return run(args, kernels, (t) => args.backend.dataIdMap.get(t.dataId).memoryOffset);
+    }) as unknown as tf.KernelFunc,
+  });
+}
+
 function register(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: POOL_GRADIENT,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
-      const { y, pooled, dy } = inputs;
-      const [ph, pw] = attrs.pool as [number, number];
-      const [batch, h, w, c] = y.shape;
-      const [, oh, ow] = pooled.shape;
-      const kernels = kernelsFor(backend);
-      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
-      const dz = backend.makeOutput(y.shape, 'float32');
-      const dbias = backend.makeOutput([c], 'float32');
-      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      kernels.poolGradient(at(y), at(pooled), at(dy), at(dz), at(dbias), batch, h, w, c, oh, ow, ph, pw);
-      return [dz, dbias];
-    }) as unknown as tf.KernelFunc,
+  registerHeapKernel(POOL_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
+    const { y, pooled, dy } = inputs;
+    const [ph, pw] = attrs.pool as [number, number];
+    const [batch, h, w, c] = y.shape;
+    const [, oh, ow] = pooled.shape;
+    const dz = backend.makeOutput(y.shape, 'float32');
+    const dbias = backend.makeOutput([c], 'float32');
+    kernels.poolGradient(at(y), at(pooled), at(dy), at(dz), at(dbias), batch, h, w, c, oh, ow, ph, pw);
+    return [dz, dbias];
   });
-  tf.registerKernel({
-    kernelName: FILTER_GRADIENT,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
-      const { x, dz } = inputs;
-      const [kh, kw, , o] = attrs.filterShape as [number, number, number, number];
-      const [top, left] = attrs.padding as [number, number];
-      const [batch, h, w, c] = x.shape;
-      const [, oh, ow] = dz.shape;
-      const kernels = kernelsFor(backend);
-      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
-      const dw = backend.makeOutput([kh, kw, c, o], 'float32');
-      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      kernels.convFilterGradient(at(x), at(dz), at(dw), batch, h, w, c, oh, ow, o, kh, kw, top, left);
-      return dw;
-    }) as unknown as tf.KernelFunc,
+  registerHeapKernel(FILTER_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
+    const { x, dz } = inputs;
+    const [kh, kw, , o] = attrs.filterShape as [number, number, number, number];
+    const [top, left] = attrs.padding as [number, number];
+    const [batch, h, w, c] = x.shape;
+    const [, oh, ow] = dz.shape;
+    const dw = backend.makeOutput([kh, kw, c, o], 'float32');
+    kernels.convFilterGradient(at(x), at(dz), at(dw), batch, h, w, c, oh, ow, o, kh, kw, top, left);
+    return dw;
   });
-  tf.registerKernel({
-    kernelName: INPUT_GRADIENT,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
-      const { dz, wt } = inputs;
-      const [batch, h, w, c] = attrs.inputShape as [number, number, number, number];
-      const [top, left] = attrs.padding as [number, number];
-      const [kh, kw, o] = wt.shape;
-      const [, oh, ow] = dz.shape;
-      const kernels = kernelsFor(backend);
-      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
-      const dx = backend.makeOutput([batch, h, w, c], 'float32');
-      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      kernels.convInputGradient(at(dz), at(wt), at(dx), batch, h, w, c, oh, ow, o, kh, kw, top, left);
-      return dx;
-    }) as unknown as tf.KernelFunc,
+  registerHeapKernel(INPUT_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
+    const { dz, wt } = inputs;
+    const [batch, h, w, c] = attrs.inputShape as [number, number, number, number];
+    const [top, left] = attrs.padding as [number, number];
+    const [kh, kw, o] = wt.shape;
+    const [, oh, ow] = dz.shape;
+    const dx = backend.makeOutput([batch, h, w, c], 'float32');
+    kernels.convInputGradient(at(dz), at(wt), at(dx), batch, h, w, c, oh, ow, o, kh, kw, top, left);
+    return dx;
   });
-  tf.registerKernel({
-    kernelName: ADAM,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
-      const { w, g, m, v } = inputs;
-      const a = attrs as unknown as AdamConstants;
-      const kernels = kernelsFor(backend);
-      if (!kernels) throw new Error('The SIMD kernels cannot run on this wasm backend.');
-      const outputs = [backend.makeOutput(w.shape, 'float32'), backend.makeOutput(w.shape, 'float32'), backend.makeOutput(w.shape, 'float32')];
-      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      const size = w.shape.reduce((x, y) => x * y, 1);
-      kernels.adam(at(w), at(g), at(m), at(v), at(outputs[0]), at(outputs[1]), at(outputs[2]), size, a.beta1, a.beta2, a.keep1, a.keep2, a.step, a.scale, a.epsilon);
-      return outputs;
-    }) as unknown as tf.KernelFunc,
+  registerHeapKernel(ADAM, ({ inputs, backend, attrs }, kernels, at) => {
+    const { w, g, m, v } = inputs;
+    const a = attrs as unknown as AdamConstants;
+    const [wOut, mOut, vOut] = [0, 1, 2].map(() => backend.makeOutput(w.shape, 'float32'));
+    const size = w.shape.reduce((x, y) => x * y, 1);
+    kernels.adam(at(w), at(g), at(m), at(v), at(wOut), at(mOut), at(vOut), size, a.beta1, a.beta2, a.keep1, a.keep2, a.step, a.scale, a.epsilon);
+    return [wOut, mOut, vOut];
   });
 }
 

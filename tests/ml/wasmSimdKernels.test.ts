@@ -155,17 +155,24 @@ describe('the SIMD kernels on the wasm heap', () => {
     { name: '16 channels, 4×4 same (uneven padding)', x: [2, 7, 6, 16], f: [4, 4, 16, 5], pad: 'same' },
   ];
 
+  /** The output gradient's shape and the forward pass's top and left padding (stride 1). */
+  function geometry(c: (typeof convCases)[number]): { dzShape: Shape4; top: number; left: number } {
+    const [, h, w] = c.x;
+    const [kh, kw, , outC] = c.f;
+    const [oh, ow] = c.pad === 'same' ? [h, w] : [h - kh + 1, w - kw + 1];
+    const top = c.pad === 'same' ? Math.floor((kh - 1) / 2) : 0;
+    const left = c.pad === 'same' ? Math.floor((kw - 1) / 2) : 0;
+    return { dzShape: [c.x[0], oh, ow, outC], top, left };
+  }
+
   for (const c of convCases.filter((k) => k.f[3] % 8 === 0)) {
     it(`the conv filter gradient matches tfjs's Conv2DBackpropFilter for ${c.name} to 1e-4`, async () => {
       const xv = values(c.x, 3);
-      const [[, oh, ow]] = [tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, 1, c.pad).shape)];
-      const dzShape: Shape4 = [c.x[0], oh, ow, c.f[3]];
+      const { dzShape, top, left } = geometry(c);
       const dzv = values(dzShape, 4);
       const [expected] = await onCpu(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dzv, dzShape) }, { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', filterShape: c.f }) as tf.Tensor);
       const x = tf.tensor4d(xv, c.x);
       const dz = tf.tensor4d(dzv, dzShape);
-      const top = c.pad === 'same' ? Math.floor((c.f[0] - 1) / 2) : 0;
-      const left = c.pad === 'same' ? Math.floor((c.f[1] - 1) / 2) : 0;
       const before = tf.memory().numTensors;
       const dw = simdFilterGradient(x, dz, c.f, top, left)!;
       expect(tf.memory().numTensors).toBe(before + 1);
@@ -178,14 +185,11 @@ describe('the SIMD kernels on the wasm heap', () => {
   for (const c of convCases.filter((k) => k.x[3] % 8 === 0)) {
     it(`the conv input gradient matches tfjs's Conv2DBackpropInput for ${c.name} to 1e-4`, async () => {
       const fv = values(c.f, 5);
-      const [[, oh, ow]] = [tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, 1, c.pad).shape)];
-      const dzShape: Shape4 = [c.x[0], oh, ow, c.f[3]];
+      const { dzShape, top, left } = geometry(c);
       const dzv = values(dzShape, 6);
       const [expected] = await onCpu(() => tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor4d(dzv, dzShape), filter: tf.tensor4d(fv, c.f) }, { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }) as tf.Tensor);
       const f = tf.tensor4d(fv, c.f);
       const dz = tf.tensor4d(dzv, dzShape);
-      const top = c.pad === 'same' ? Math.floor(Math.max(oh - 1 + c.f[0] - c.x[1], 0) / 2) : 0;
-      const left = c.pad === 'same' ? Math.floor(Math.max(ow - 1 + c.f[1] - c.x[2], 0) / 2) : 0;
       const before = tf.memory().numTensors;
       const dx = simdInputGradient(dz, f, c.x, top, left)!;
       expect(tf.memory().numTensors).toBe(before + 1);
