@@ -5,13 +5,15 @@ import { MNIST_PRESETS, type MnistPreset } from '../ml/modelSpec';
 import { TRAINING_SCHEMA } from '../ml/hyperparams';
 import { defaults } from '../ml/schema';
 import { DIGITS_TUNING } from '../ml/mnist';
-import type { BackendName } from '../worker/protocol';
+import type { BackendChoice, BackendName } from '../worker/protocol';
 
 export interface ThroughputResult {
   backend: string;
   threads?: number;
   /** wasm: whether Gradient Lab's SIMD kernels ran the conv layers' backward pass. */
   simdKernels?: boolean;
+  /** wasm with threads: whether a helper thread shared those kernels' batches. */
+  kernelHelper?: boolean;
   requested: BackendName;
   model: MnistPreset;
   batchSize: number;
@@ -64,7 +66,7 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
       times.push((stepMs - start.stepMs) / Math.max(1, steps - start.steps));
     }
     await client.call('pause', {});
-    return { backend: info.name, threads: info.threads, simdKernels: info.simdKernels, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
+    return { backend: info.name, threads: info.threads, simdKernels: info.simdKernels, kernelHelper: info.kernelHelper, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
   } catch (error) {
     return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, rates: [], msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -75,6 +77,8 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
 export interface RecipeRun {
   backend: string;
   threads: number;
+  /** wasm with threads: whether a helper thread shared the SIMD kernels' batches. */
+  kernelHelper?: boolean;
   /** Epochs (fractional) at the first evaluation at or above 97 %, null if none. */
   epochsTo97: number | null;
   /** Seconds from the train request to that evaluation. */
@@ -101,10 +105,10 @@ export interface RecipeRun {
  * the end: when 97 % was first reached, accuracy per epoch, the time to the first step and the
  * share of time evaluations took. `tuning` is the digit widgets' by default.
  */
-async function recipeRun(overrides: Record<string, unknown>, seed: number, tuning: Record<string, unknown> = { ...DIGITS_TUNING, reportPredictions: true }): Promise<RecipeRun> {
+async function recipeRun(overrides: Record<string, unknown>, seed: number, tuning: Record<string, unknown> = { ...DIGITS_TUNING, reportPredictions: true }, on: { backend: BackendChoice; threads?: number } = { backend: 'auto' }): Promise<RecipeRun> {
   const client = new TrainingClient();
   try {
-    const info = await client.call('init', { backend: 'auto' }, { timeoutMs: 120_000 });
+    const info = await client.call('init', on, { timeoutMs: 120_000 });
     await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
     await client.call('configure', { spec: MNIST_PRESETS.cnn, hyper: { ...defaults(TRAINING_SCHEMA), ...overrides }, tuning: { ...tuning, seed } });
     let msToFirstStep: number | null = null;
@@ -141,7 +145,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     await client.call('train', {});
     await finished;
     const seconds = (performance.now() - start) / 1000;
-    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds };
+    return { backend: info.name, threads: info.threads, kernelHelper: info.kernelHelper, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds };
   } finally {
     client.terminate();
   }

@@ -4,7 +4,7 @@ import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { simdKernelsAvailable } from '../ml/wasmSimdKernels';
+import { kernelHelperServing, simdKernelsAvailable, startKernelHelper, stopKernelHelper } from '../ml/wasmSimdKernels';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
@@ -137,7 +137,12 @@ async function activate(name: BackendName, onContextLost: () => void, threads = 
   if (value !== 8) throw new Error(`The ${name} backend computed a wrong result (${value}).`);
   registerConvFilterGradient();
   if (name === 'webgl') watchContext(onContextLost);
+  // With threads, the SIMD kernels get a thread of their own too (tfjs's serve XNNPACK only).
+  if (name === 'wasm' && threads > 1 && simdKernelsAvailable()) await startKernelHelper(createKernelHelper);
+  else stopKernelHelper();
 }
+
+const createKernelHelper = (): Worker => new Worker(new URL('./kernelHelper.worker.ts', import.meta.url), { type: 'module', name: 'kernel helper' });
 
 /** WebAssembly with `threads` threads, without measuring anything (a helper worker's backend). */
 export function startWasmBackend(threads = 1): Promise<void> {
@@ -238,7 +243,7 @@ export async function setupBackend(choice: BackendChoice, onContextLost: () => v
   const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions()), start: (name, n) => activate(name, onContextLost, n), measure });
   if (info.name !== 'wasm') return info;
   const inUse = await wasmThreadsInUse();
-  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse)}` };
+  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), kernelHelper: kernelHelperServing(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse)}` };
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };
