@@ -81,10 +81,15 @@ export class DigitBaselineState {
 
   /** Switches between the linear model and the MLP: a fresh model; the other's last run stays on the chart. */
   async chooseModel(name: string): Promise<void> {
-    if (!BASELINE_MODELS.has(name as BaselineModel) || name === this.#model) return;
-    await this.trainer.pause();
-    this.#model = name as BaselineModel;
-    await this.trainer.configure(MNIST_PRESETS[this.#model], this.hyper);
+    if (!BASELINE_MODELS.has(name as BaselineModel)) return;
+    // In the trainer's queue, behind any setting changed just before, and reading the settings
+    // only when its turn comes: otherwise a setting changed during the switch was overwritten.
+    await this.trainer.enqueue(async () => {
+      if (name === this.#model) return;
+      await this.trainer.pause();
+      this.#model = name as BaselineModel;
+      await this.trainer.configure(MNIST_PRESETS[this.#model], this.hyper);
+    });
   }
 
   /** The validation accuracy of the model's latest run (the current one, or its last archived run). */

@@ -48,4 +48,22 @@ describe('DigitBaselineState', () => {
     state.dispose();
     await until(() => tf.memory().numTensors === before);
   });
+
+  it('keeps a setting changed while the model switches, whichever comes first', async () => {
+    const before = tf.memory().numTensors;
+    const state = new DigitBaselineState({ props: { epochs: 2 }, exercises: [], createClient: inThreadClient });
+    await state.start('data/mnist-10k.bin');
+    // The switch, then a setting before the switch has finished (as a quick learner does it).
+    await Promise.all([state.chooseModel('mlp'), state.trainer.changeSettings({ epochs: 5 })]);
+    expect(state.model).toBe('mlp');
+    expect(state.trainer.summary!.totalParams).toBe(784 * 128 + 128 + 128 * 10 + 10);
+    expect(state.hyper.epochs).toBe(5);
+    // A setting, then the switch before the setting has been applied.
+    await Promise.all([state.trainer.changeSettings({ epochs: 7 }), state.chooseModel('linear')]);
+    expect(state.model).toBe('linear');
+    expect(state.trainer.summary!.totalParams).toBe(784 * 10 + 10);
+    expect(state.hyper.epochs).toBe(7);
+    state.dispose();
+    await until(() => tf.memory().numTensors === before);
+  });
 });
