@@ -7,6 +7,7 @@ import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
 import { warmUp } from '../../src/ml/trainStep';
+import { useSimdKernels } from '../../src/ml/wasmSimdKernels';
 import { digitsTask, useCpu, useWasm } from './helpers';
 
 beforeAll(useWasm);
@@ -30,6 +31,31 @@ describe('training the CNN on wasm', () => {
       expect(tf.memory().numTensors).toBe(baseline);
     }
   });
+
+  // The speed work must not change what is learnt: the SIMD kernels compute the same gradients
+  // as tfjs's kernels up to float rounding, so the accuracy per epoch may move only by that.
+  it('reaches the same validation accuracy per epoch (±0.5 %) with the SIMD kernels as with tfjs\'s own', async () => {
+    const data = await digitsTask(8000, 2000);
+    const perEpoch = async (simd: boolean): Promise<number[]> => {
+      useSimdKernels(simd);
+      const accuracies: number[] = [];
+      const hyper = { ...defaults(TRAINING_SCHEMA), learningRate: 0.015, schedule: 'oneCycle' as const, batchSize: 32, epochs: 2 };
+      const session = new TrainingSession({ spec: MNIST_PRESETS.cnn, data, hyper, evaluationsPerEpoch: 1, callbacks: { onEvaluate: (e) => accuracies.push(e.valAccuracy!) } });
+      await session.train();
+      await session.dispose();
+      return accuracies;
+    };
+    try {
+      const withKernels = await perEpoch(true);
+      const without = await perEpoch(false);
+      expect(withKernels).toHaveLength(2);
+      expect(without).toHaveLength(2);
+      expect(withKernels[1]).toBeGreaterThan(0.95); // it learnt: not two equally broken runs
+      for (let epoch = 0; epoch < 2; epoch++) expect(Math.abs(withKernels[epoch] - without[epoch])).toBeLessThanOrEqual(0.005);
+    } finally {
+      useSimdKernels(true);
+    }
+  }, 60_000);
 
   it('a warm-up pass leaves the weights as they were', async () => {
     const data = await digitsTask(128, 64);
