@@ -6,6 +6,8 @@ export interface LessonRun {
   /** From pressing Train to the first speed figure on screen (a step trained and reported). */
   msToFirstProgress: number | null;
   best: number;
+  /** The median of the speeds the trainer showed (examples/s) from Train to the end of the watch. */
+  shownExamplesPerSecond: number | null;
   frames: { max: number; p99: number; fps: number; count: number };
   /** Main-thread tasks over 50 ms from Train to the end of the watch (the Long Tasks API). */
   longTasks: { count: number; longestMs: number; /** When each began, in ms after Train was pressed. */ atMs: number[] };
@@ -23,7 +25,8 @@ const WATCH = (target: number) => `window.gradientLabWatch = new Promise((resolv
   const status = () => document.querySelector('[data-testid="trainer-status"]')?.textContent ?? '';
   const speed = () => document.querySelector('[data-testid="speed"]')?.textContent ?? '';
   const pause = () => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Pause');
-  let clicked = null, firstProgress = null, best = 0;
+  let clicked = null, firstProgress = null, best = 0, lastSpeed = '';
+  const shown = [];
   // A DOM observer, not a frame loop: frames requested here would make the page draw (and take
   // CPU from training) when it otherwise would not.
   const observer = new MutationObserver(() => poll());
@@ -36,12 +39,17 @@ const WATCH = (target: number) => `window.gradientLabWatch = new Promise((resolv
   }, { capture: true, once: true });
   const poll = () => {
     const now = performance.now();
-    if (firstProgress === null && /[1-9]/.test(speed())) firstProgress = now - clicked;
+    const speedText = speed();
+    if (firstProgress === null && /[1-9]/.test(speedText)) firstProgress = now - clicked;
+    // Each figure the trainer put on screen, once (it changes with every report).
+    if (speedText !== lastSpeed && /[1-9]/.test(speedText)) shown.push(Number(speedText.replace(/[^0-9]/g, '')));
+    lastSpeed = speedText;
     const m = /Validation accuracy: ([\\d.]+) %/.exec(status());
     if (m) best = Math.max(best, Number(m[1]) / 100);
-    if (best >= ${target}) return done({ secondsTo97: (now - clicked) / 1000, firstProgress, best });
+    const shownSpeed = shown.length ? shown.slice().sort((a, b) => a - b)[Math.floor(shown.length / 2)] : null;
+    if (best >= ${target}) return done({ secondsTo97: (now - clicked) / 1000, firstProgress, best, shownSpeed });
     const finished = pause()?.disabled && now - clicked > 3000;
-    if (finished || now - clicked > 120000) done({ secondsTo97: null, firstProgress, best });
+    if (finished || now - clicked > 120000) done({ secondsTo97: null, firstProgress, best, shownSpeed });
   };
 }), true`;
 
@@ -62,12 +70,12 @@ export async function lessonTimeToAccuracy(app: App, target: number): Promise<Le
   await page.evaluate(LONG_TASKS);
   const start = Date.now();
   await train.click();
-  const { secondsTo97, firstProgress, best } = (await page.evaluate('window.gradientLabWatch')) as { secondsTo97: number | null; firstProgress: number | null; best: number };
+  const { secondsTo97, firstProgress, best, shownSpeed } = (await page.evaluate('window.gradientLabWatch')) as { secondsTo97: number | null; firstProgress: number | null; best: number; shownSpeed: number | null };
   const msToFirstProgress = firstProgress;
   const f = await readFrameMonitor(page);
   const tasks = (await page.evaluate('window.gradientLabLongTasks')) as [number, number][];
   const clicked = (await page.evaluate('window.gradientLabClicked')) as number;
   const elapsed = (Date.now() - start) / 1000;
   await page.close();
-  return { backend, secondsTo97, msToFirstProgress, best, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed }, longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks.map(([, d]) => d)), atMs: tasks.map(([start]) => Math.round(start - clicked)) } };
+  return { backend, secondsTo97, msToFirstProgress, best, shownExamplesPerSecond: shownSpeed, frames: { max: f.max, p99: f.p99, count: f.count, fps: f.count / elapsed }, longTasks: { count: tasks.length, longestMs: Math.max(0, ...tasks.map(([, d]) => d)), atMs: tasks.map(([start]) => Math.round(start - clicked)) } };
 }

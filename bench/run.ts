@@ -105,8 +105,11 @@ async function main(): Promise<void> {
     results.inLineEvaluationRuns = inLineRuns;
 
     const runs: unknown[] = [];
-    const configs: { backend: string; threads?: number; warmup: number; seconds: number; simdKernels?: boolean }[] = [
+    const lessonBatch = Number(lesson1.batchSize ?? 64);
+    const configs: { backend: string; threads?: number; warmup: number; seconds: number; simdKernels?: boolean; batchSize?: number; models?: ('cnn' | 'mlp')[] }[] = [
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3 },
+      // Lesson 1's own batch size on the backend it picks, to hold against the speed its trainer shows.
+      ...(lessonBatch !== 64 ? [{ backend: 'wasm', threads: 1, warmup: 2, seconds: 3, batchSize: lessonBatch, models: ['cnn' as const] }] : []),
       // The same without Gradient Lab's SIMD kernels (wasmSimdKernels.ts): tfjs's own kernels, for comparison.
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3, simdKernels: false },
       // Every core, which the automatic choice never takes (it leaves the page one): what wasm gives with nothing else to do.
@@ -117,17 +120,26 @@ async function main(): Promise<void> {
       { backend: 'cpu', warmup: 2, seconds: 4 },
     ];
     for (const c of configs) {
-      for (const model of ['cnn', 'mlp'] as const) {
+      for (const model of c.models ?? (['cnn', 'mlp'] as const)) {
         // Without the SIMD kernels only the CNN differs (they are its conv layers' backward pass).
         if (c.simdKernels === false && model !== 'cnn') continue;
-        const r = await bench('throughput', c.backend, model, 64, c.seconds, c.warmup, c.threads, RUNS, c.simdKernels ?? true);
+        const batchSize = c.batchSize ?? 64;
+        const r = await bench('throughput', c.backend, model, batchSize, c.seconds, c.warmup, c.threads, RUNS, c.simdKernels ?? true);
         const s = stats(r.rates);
         const kernels = r.backend === 'wasm' ? (r.simdKernels ? `, SIMD kernels${r.kernelHelper ? ' on 2 threads' : ''}` : ", tfjs's kernels only") : '';
-        console.log(`${model.padEnd(4)} b64 on ${String(r.backend).padEnd(6)}${r.backend === 'wasm' ? ` ${r.threads} thr` : '      '} (asked ${c.backend}${kernels}): ${fmt(s, 0, ' examples/s')}, ${Number(r.msPerStep).toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
+        console.log(`${model.padEnd(4)} b${String(batchSize).padEnd(2)} on ${String(r.backend).padEnd(6)}${r.backend === 'wasm' ? ` ${r.threads} thr` : '      '} (asked ${c.backend}${kernels}): ${fmt(s, 0, ' examples/s')}, ${Number(r.msPerStep).toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
         runs.push({ ...r, examplesPerSecond: s });
       }
     }
     results.throughput = runs;
+
+    // The numbers agree: what lesson 1's trainer showed, what the worker reported for the same
+    // recipe without the page, and what the throughput measurement gives at the lesson's batch size.
+    const shown = stats(lessonRuns.map((r) => r.shownExamplesPerSecond));
+    const reported = stats(defaultsRuns.map((r) => r.reportedExamplesPerSecond));
+    const atLessonBatch = (runs as { model: string; batchSize: number; backend: string; threads?: number; examplesPerSecond: ReturnType<typeof stats> }[]).find((r) => r.model === 'cnn' && r.batchSize === lessonBatch && r.backend === 'wasm' && r.threads === 1);
+    console.log(`the numbers agree: lesson 1's trainer showed ${fmt(shown, 0, ' examples/s')}; the worker reported ${fmt(reported, 0, ' examples/s')} for the same runs without the page; the throughput measurement gives ${atLessonBatch ? fmt(atLessonBatch.examplesPerSecond, 0, ' examples/s') : '—'} (CNN, batch ${lessonBatch}, wasm 1 thread). All are examples per wall-clock second, evaluations included`);
+    results.numbersAgree = { shownInLesson: shown, reportedByWorker: reported, throughputAtLessonBatch: atLessonBatch?.examplesPerSecond ?? null, batchSize: lessonBatch };
 
     // Correctness, not speed: every backend frees what a run allocated.
     const memory = [];
