@@ -30,7 +30,13 @@ const WATCH = (target: number) => `window.gradientLabWatch = new Promise((resolv
   // A DOM observer, not a frame loop: frames requested here would make the page draw (and take
   // CPU from training) when it otherwise would not.
   const observer = new MutationObserver(() => poll());
-  const done = (result) => { observer.disconnect(); clearInterval(timer); resolve(result); };
+  // The median of the speeds shown is taken once, when the watch ends.
+  const done = (result) => {
+    observer.disconnect();
+    clearInterval(timer);
+    const sorted = shown.slice().sort((a, b) => a - b);
+    resolve({ ...result, shownSpeed: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null });
+  };
   let timer = null;
   train.addEventListener('click', () => {
     clicked = window.gradientLabClicked = performance.now();
@@ -46,10 +52,9 @@ const WATCH = (target: number) => `window.gradientLabWatch = new Promise((resolv
     lastSpeed = speedText;
     const m = /Validation accuracy: ([\\d.]+) %/.exec(status());
     if (m) best = Math.max(best, Number(m[1]) / 100);
-    const shownSpeed = shown.length ? shown.slice().sort((a, b) => a - b)[Math.floor(shown.length / 2)] : null;
-    if (best >= ${target}) return done({ secondsTo97: (now - clicked) / 1000, firstProgress, best, shownSpeed });
+    if (best >= ${target}) return done({ secondsTo97: (now - clicked) / 1000, firstProgress, best });
     const finished = pause()?.disabled && now - clicked > 3000;
-    if (finished || now - clicked > 120000) done({ secondsTo97: null, firstProgress, best, shownSpeed });
+    if (finished || now - clicked > 120000) done({ secondsTo97: null, firstProgress, best });
   };
 }), true`;
 

@@ -108,7 +108,8 @@ async function main(): Promise<void> {
     const lessonBatch = Number(lesson1.batchSize ?? 64);
     const configs: { backend: string; threads?: number; warmup: number; seconds: number; simdKernels?: boolean; batchSize?: number; models?: ('cnn' | 'mlp')[] }[] = [
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3 },
-      // Lesson 1's own batch size on the backend it picks, to hold against the speed its trainer shows.
+      // Lesson 1's own batch size on wasm with 1 thread (the automatic choice on a 2-core machine
+      // without a GPU), to hold against the speed its trainer shows.
       ...(lessonBatch !== 64 ? [{ backend: 'wasm', threads: 1, warmup: 2, seconds: 3, batchSize: lessonBatch, models: ['cnn' as const] }] : []),
       // The same without Gradient Lab's SIMD kernels (wasmSimdKernels.ts): tfjs's own kernels, for comparison.
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3, simdKernels: false },
