@@ -39,7 +39,7 @@ export class TrainingClient {
       const timeoutMs = options.timeoutMs ?? 0;
       const timer = timeoutMs > 0 ? setTimeout(() => {
         this.#pending.delete(id);
-        reject(new WorkerError(`The training worker did not answer "${type}" within ${Math.round(timeoutMs / 1000)} s.`, 'internal'));
+        reject(new WorkerError(`The training worker did not answer "${type}" within ${Math.round(timeoutMs / 1000)} s.`, 'timeout'));
       }, timeoutMs) : null;
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.#worker.postMessage({ type, id, ...request }, options.transfer ?? []);

@@ -4,6 +4,7 @@ import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { measureCores, workerSpinner } from './coreCount';
 import { kernelHelperServing, simdKernelsAvailable, startKernelHelper, stopKernelHelper } from '../ml/wasmSimdKernels';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
@@ -30,8 +31,11 @@ let wasmThreads = 0;
 /** The logical cores the browser reports, read before `allowWasmThreads` changes what wasm sees. */
 export const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
 
-/** wasm can run threads only in a cross-origin isolated page. */
-const isolated = (): boolean => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+/**
+ * wasm can run threads only in a cross-origin isolated page that has SharedArrayBuffer: WebKit
+ * reports `crossOriginIsolated` true in the page while `SharedArrayBuffer` is undefined there.
+ */
+const isolated = (): boolean => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 
 /**
  * Threads the wasm backend can use here: more than one only in a cross-origin isolated page, and
@@ -48,9 +52,21 @@ export function wasmThreadOptions(cores = LOGICAL_CORES): number[] {
   return isolated() && most > 1 ? [1, most] : [1];
 }
 
+let coresMeasured: Promise<number> | null = null;
+
+/**
+ * The cores that really run at once here (coreCount.ts), measured once per worker where the
+ * browser claims more than two and threads are possible at all; else the claim.
+ */
+export function usableCores(): Promise<number> {
+  coresMeasured ??= isolated() && typeof Worker === 'function' ? measureCores(LOGICAL_CORES, workerSpinner) : Promise.resolve(LOGICAL_CORES);
+  return coresMeasured;
+}
+
 /** Why wasm uses the threads it does, where it left a core to the page. */
-function coresNote(threads: number): string {
-  return isolated() && threads === LOGICAL_CORES - 1 ? ` It computes on ${threads} of this machine's ${LOGICAL_CORES} cores, leaving the page one to draw on while it trains.` : '';
+function coresNote(threads: number, cores: number): string {
+  const claim = cores < LOGICAL_CORES ? ` (the browser reports ${LOGICAL_CORES}; ${cores} ran at once when measured)` : '';
+  return isolated() && threads === cores - 1 && threads > 1 ? ` It computes on ${threads} of this machine's ${cores} cores${claim}, leaving the page one to draw on while it trains.` : '';
 }
 
 /**
@@ -93,9 +109,16 @@ async function startWasm(threads: number): Promise<void> {
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
-  const engine = tf.engine() as unknown as { registryFactory: Record<string, { factory: () => Promise<unknown>; priority: number }> };
+  // One thread runs on tfjs's plain SIMD build. Left to itself, tfjs loads the threaded build in
+  // every cross-origin isolated page, even for one thread, and that build first starts a pool of
+  // 8 thread workers and fetches a second, larger .wasm. Set before anything can start the module.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1 && isolated());
+  const engine = tf.engine() as unknown as { registry: Record<string, unknown>; registryFactory: Record<string, { factory: () => Promise<unknown>; priority: number }> };
   wasmFactory ??= engine.registryFactory.wasm?.factory ?? null;
-  if (wasmThreads !== threads && tf.findBackend('wasm') && wasmFactory) {
+  // Not `tf.findBackend('wasm')`: it starts the module of a backend that was only registered. That
+  // started the threaded build before the flag above was set, then a second module on top of it,
+  // and in Firefox the engine start then hung (until the 90 s timeout, more often under load).
+  if (wasmThreads !== 0 && wasmThreads !== threads && 'wasm' in engine.registry && wasmFactory) {
     // A fresh module with a new thread pool; the old one's memory and threads are freed.
     tf.removeBackend('wasm');
     tf.registerBackend('wasm', wasmFactory as never, 2);
@@ -243,10 +266,11 @@ export interface BackendProbe {
 
 /** Starts the backend for `choice` (see `chooseBackend`) on this browser. */
 export async function setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo> {
-  const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions()), start: (name, n) => activate(name, onContextLost, n), measure });
+  const cores = threads ? LOGICAL_CORES : await usableCores();
+  const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions(cores)), start: (name, n) => activate(name, onContextLost, n), measure });
   if (info.name !== 'wasm') return info;
   const inUse = await wasmThreadsInUse();
-  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), kernelHelper: kernelHelperServing(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse)}` };
+  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), kernelHelper: kernelHelperServing(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse, cores)}` };
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };

@@ -122,7 +122,7 @@ export type RequestMessage = {
   [K in CallType]: { type: K; id: number } & Calls[K]['request'];
 }[CallType];
 
-export type ErrorCode = 'badRequest' | 'noData' | 'noSession' | 'backend' | 'data' | 'internal' | 'storage' | 'badFile';
+export type ErrorCode = 'badRequest' | 'noData' | 'noSession' | 'backend' | 'data' | 'internal' | 'storage' | 'badFile' | 'timeout';
 
 export type SessionEvent =
   | { kind: 'state'; state: SessionState }

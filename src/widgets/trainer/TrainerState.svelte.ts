@@ -1,4 +1,5 @@
 import { TrainingClient } from '../../worker/TrainingClient';
+import { WorkerError } from '../../worker/protocol';
 import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
@@ -16,9 +17,32 @@ export interface TrainerOptions {
   uiIntervalMs?: number;
   /** Names a run for the history (the widget knows the model's name). */
   runLabel?: () => string;
+  /** The engine starts to try in turn (tests shorten the waits). */
+  engineStarts?: readonly EngineStart[];
 }
 
 const CALL_TIMEOUT_MS = 60_000;
+
+/**
+ * How an engine start that does not answer is handled: the asked-for engine gets a few seconds,
+ * then the worker is stopped and a fresh one starts WebAssembly on one thread (tfjs's plain
+ * build, no thread workers to wait for), then plain JavaScript. Measured here: a start answers in
+ * 0.3–1.5 s on an idle machine and under 5 s with two browsers busy on the same 2 cores.
+ */
+export interface EngineStart {
+  /** The engine to start; the learner's choice where absent. */
+  backend?: BackendChoice;
+  threads?: number;
+  timeoutMs: number;
+  /** What is starting, in the learner's words. */
+  label: string;
+}
+
+export const ENGINE_STARTS: readonly EngineStart[] = [
+  { timeoutMs: 10_000, label: 'the training engine' },
+  { backend: 'wasm', threads: 1, timeoutMs: 15_000, label: 'WebAssembly on one thread' },
+  { backend: 'cpu', timeoutMs: 30_000, label: 'plain JavaScript' },
+];
 
 /**
  * The page-side face of one training worker: what it reports, read through getters, and typed
@@ -32,6 +56,7 @@ export class TrainerState {
   #summary = $state.raw<ModelSummary | null>(null);
   #hyper = $state.raw<Hyperparams | null>(null);
   #lrFinderProgress = $state<number | null>(null);
+  #startNote = $state<string | null>(null);
   /** What the worker reported about this run and the runs before it. */
   readonly progress: TrainingProgress;
   /** Questions only some lessons' widgets ask (feature maps, the digits, the baseline…). */
@@ -48,11 +73,13 @@ export class TrainerState {
   #tuning: SessionTuning = {};
   #queue: Promise<unknown> = Promise.resolve();
   #runLabel: (() => string) | null;
+  #engineStarts: readonly EngineStart[];
 
   constructor(options: TrainerOptions = {}) {
     this.#createClient = options.createClient ?? (() => new TrainingClient());
     this.progress = new TrainingProgress(options.maxPoints ?? 3000, options.uiIntervalMs ?? 250);
     this.#runLabel = options.runLabel ?? null;
+    this.#engineStarts = options.engineStarts ?? ENGINE_STARTS;
   }
 
   // ---- what the learner sees -----------------------------------------------------------------
@@ -64,6 +91,8 @@ export class TrainerState {
   get summary(): ModelSummary | null { return this.#summary; }
   /** The training settings the worker holds now (as it checked them). */
   get hyper(): Hyperparams | null { return this.#hyper; }
+  /** Set when an engine start did not answer and another was started instead: says so in one sentence. */
+  get startNote(): string | null { return this.#startNote; }
   /** 0…1 while the learning-rate finder runs, else null. */
   get lrFinderProgress(): number | null { return this.#lrFinderProgress; }
 
@@ -87,17 +116,39 @@ export class TrainerState {
     this.#closeClient();
     this.#status = 'starting';
     this.#message = null;
+    this.#startNote = null;
     try {
-      const client = this.#createClient();
-      this.#client = client;
-      this.#unsubscribe = client.onEvent((e) => this.#onEvent(e));
-      this.#backend = await client.call('init', { backend }, { timeoutMs: 90_000 });
+      const client = await this.#startEngine(backend);
       this.#status = 'loading';
       await client.call('load', { task }, { timeoutMs: CALL_TIMEOUT_MS });
       await this.#configure(spec, hyper);
       this.#status = 'ready';
     } catch (error) {
       this.#fail(error);
+    }
+  }
+
+  /**
+   * Starts a worker and its engine (ENGINE_STARTS): a start that does not answer in time is
+   * stopped, said in one sentence, and the next kind started, so nobody waits on a hung start.
+   */
+  async #startEngine(backend: BackendChoice): Promise<TrainingClient> {
+    const attempts = this.#engineStarts.filter((a, i) => i === 0 || a.backend !== backend);
+    for (let i = 0; ; i++) {
+      const attempt = attempts[i];
+      this.#closeClient();
+      const client = this.#createClient();
+      this.#client = client;
+      this.#unsubscribe = client.onEvent((e) => this.#onEvent(e));
+      try {
+        const info = await client.call('init', { backend: attempt.backend ?? backend, threads: attempt.threads }, { timeoutMs: attempt.timeoutMs });
+        this.#backend = this.#startNote ? { ...info, reason: `${this.#startNote} ${info.reason}` } : info;
+        return client;
+      } catch (error) {
+        const next = attempts[i + 1];
+        if (!(error instanceof WorkerError && error.code === 'timeout') || !next) throw error;
+        this.#startNote = `${capitalize(attempt.label)} did not start within ${attempt.timeoutMs / 1000} s, so Gradient Lab started ${next.label} instead.`;
+      }
     }
   }
 
@@ -381,3 +432,5 @@ function stateToStatus(state: SessionState, current: TrainerStatus): TrainerStat
       return current;
   }
 }
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

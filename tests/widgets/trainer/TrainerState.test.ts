@@ -6,6 +6,7 @@ import { TRAINING_SCHEMA, type Hyperparams } from '../../../src/ml/hyperparams';
 import type { StepProgress, TrainingData } from '../../../src/ml/trainingTypes';
 import { useCpu } from '../../ml/helpers';
 import { inThreadClient, until } from './inThreadClient';
+import { connect } from '../../worker/connect';
 
 beforeAll(useCpu);
 
@@ -114,5 +115,77 @@ describe('TrainerState', () => {
     expect(await trainer.changeSettings({ learningRate: 0.1 })).toEqual([]);
     await trainer.train();
     expect(trainer.message).toMatch(/has not started/);
+  });
+});
+
+describe('TrainerState: an engine start that does not answer', () => {
+  const quickStarts = [
+    { timeoutMs: 200, label: 'the training engine' },
+    { backend: 'wasm' as const, threads: 1, timeoutMs: 200, label: 'WebAssembly on one thread' },
+    { backend: 'cpu' as const, timeoutMs: 2000, label: 'plain JavaScript' },
+  ];
+
+  /** Clients whose engine start hangs (never answers) for the first `hung` workers. */
+  function clients(hung: number) {
+    const asked: { backend: string; threads?: number }[] = [];
+    let terminated = 0;
+    const create = () => {
+      const hangs = asked.length < hung;
+      const { client } = connect({
+        setupBackend: async (backend, _lost, threads) => {
+          asked.push({ backend, threads });
+          if (hangs) return new Promise(() => {});
+          await useCpu();
+          return { name: 'cpu', threads: 1, reason: 'It runs on cpu here.', failed: [] };
+        },
+      });
+      const terminate = client.terminate.bind(client);
+      client.terminate = () => {
+        terminated++;
+        terminate();
+      };
+      return client;
+    };
+    return { create, asked, terminated: () => terminated };
+  }
+
+  it('stops a hung start, starts WebAssembly on one thread instead, says so, and is ready to train without a click', async () => {
+    const fake = clients(1);
+    const trainer = new TrainerState({ createClient: fake.create, uiIntervalMs: 20, engineStarts: quickStarts });
+    await trainer.start('auto', { kind: 'arrays', data: lineData() }, { layers: [] }, hyper({ epochs: 1 }), { evaluationsPerEpoch: 1 });
+    expect(trainer.status).toBe('ready');
+    expect(fake.asked).toEqual([{ backend: 'auto', threads: undefined }, { backend: 'wasm', threads: 1 }]);
+    expect(fake.terminated()).toBeGreaterThanOrEqual(1);
+    expect(trainer.startNote).toBe('The training engine did not start within 0.2 s, so Gradient Lab started WebAssembly on one thread instead.');
+    expect(trainer.backend?.reason).toMatch(/^The training engine did not start within 0\.2 s.*It runs on cpu here\.$/);
+    await trainer.train();
+    await until(() => trainer.status === 'done');
+    trainer.dispose();
+  });
+
+  it('goes on to plain JavaScript when WebAssembly does not answer either, and a start that answers leaves no note', async () => {
+    const fake = clients(2);
+    const trainer = new TrainerState({ createClient: fake.create, uiIntervalMs: 20, engineStarts: quickStarts });
+    await trainer.start('auto', { kind: 'arrays', data: lineData() }, { layers: [] }, hyper({ epochs: 1 }), { evaluationsPerEpoch: 1 });
+    expect(trainer.status).toBe('ready');
+    expect(fake.asked.map((a) => a.backend)).toEqual(['auto', 'wasm', 'cpu']);
+    expect(trainer.startNote).toMatch(/^WebAssembly on one thread did not start within 0\.2 s, so Gradient Lab started plain JavaScript instead\.$/);
+    trainer.dispose();
+
+    const healthy = clients(0);
+    const fresh = new TrainerState({ createClient: healthy.create, uiIntervalMs: 20, engineStarts: quickStarts });
+    await fresh.start('auto', { kind: 'arrays', data: lineData() }, { layers: [] }, hyper({ epochs: 1 }), { evaluationsPerEpoch: 1 });
+    expect(fresh.startNote).toBeNull();
+    expect(healthy.asked).toHaveLength(1);
+    fresh.dispose();
+  });
+
+  it('shows an error, not a hang, when every start fails to answer', async () => {
+    const fake = clients(3);
+    const trainer = new TrainerState({ createClient: fake.create, uiIntervalMs: 20, engineStarts: quickStarts.map((s) => ({ ...s, timeoutMs: 100 })) });
+    await trainer.start('auto', { kind: 'arrays', data: lineData() }, { layers: [] }, hyper(), {});
+    expect(trainer.status).toBe('error');
+    expect(trainer.message).toMatch(/did not answer "init" within/);
+    trainer.dispose();
   });
 });
