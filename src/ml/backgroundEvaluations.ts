@@ -68,7 +68,9 @@ export class BackgroundEvaluations {
       )
       .finally(() => {
         entry.settled = true;
-        this.schedule.finished();
+        // Its own pass time, not the wait: the first answer also waited for the worker to start
+        // (2–3 s in WebKit), which spaced the next evaluations 7–9 s apart.
+        this.schedule.finished(performance.now(), entry.result?.durationMs);
       });
     this.#inFlight = entry;
   }

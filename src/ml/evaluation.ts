@@ -135,10 +135,15 @@ export class EvaluationSchedule {
     this.#lastAt = now;
   }
 
-  /** Marks the end of an evaluation: its duration (returned, in ms) sets how long the next one waits. */
-  finished(now = performance.now()): number {
+  /**
+   * Marks the end of an evaluation: its duration (returned, in ms) sets how long the next one
+   * waits. `busyMs`, where given, is the time the evaluation itself computed: an evaluator on
+   * another thread also spends time starting (its first answer) or waiting for a core, which is
+   * not work taken from training.
+   */
+  finished(now = performance.now(), busyMs?: number): number {
     this.#lastEnd = now;
-    this.#lastDuration = Math.max(0, now - this.#lastAt);
+    this.#lastDuration = Math.max(0, busyMs ?? now - this.#lastAt);
     return this.#lastDuration;
   }
 }

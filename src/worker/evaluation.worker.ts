@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
-// The training worker's evaluation worker (see EvaluationHandler.ts). One WebAssembly thread:
-// the training worker has the other cores it was given.
-import { EvaluationHandler } from './EvaluationHandler';
-import { startWasmBackend } from './backends';
-import type { EvaluationRequest } from './evaluationProtocol';
-
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-const handler = new EvaluationHandler((reply, transfer) => scope.postMessage(reply, transfer), () => startWasmBackend(1));
-scope.onmessage = (event: MessageEvent<EvaluationRequest>) => void handler.handle(event.data);
+// The evaluation worker's entry: it only loads its body (evaluationWorkerBody.ts) and keeps the messages that
+// arrive meanwhile. It imports nothing statically on purpose. The bundler puts code that the
+// entry shares with lazily loaded chunks (tfjs's backends) into the entry chunk, and those chunks
+// then import the entry; WebKit evaluates a module worker's entry a second time when it is
+// imported so, which made a second handler take over the messages without the backend the first
+// had started (evaluations never went off-thread, kernels were registered twice). An entry with
+// no code of its own is imported by nobody.
+const early: MessageEvent[] = [];
+self.onmessage = (event: MessageEvent) => void early.push(event);
+void import('./evaluationWorkerBody').then(({ serve }) => serve(early));
+export {};

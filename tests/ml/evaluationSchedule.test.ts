@@ -49,6 +49,20 @@ describe('the evaluation schedule', () => {
     expect(s.timeDue(true, 600)).toBe(true);
     expect(s.timeDue(false, 500 + 500 * 19)).toBe(true);
   });
+
+  it('spaces evaluations by the time an evaluator on another thread computed, not by its start-up', () => {
+    // A quarter of the time: the first answer took 2.5 s, 2.4 s of it the worker starting (WebKit).
+    const s = new EvaluationSchedule(8, 0, 0.25);
+    s.started(0);
+    s.finished(2500, 100);
+    expect(s.timeDue(false, 2500 + 300)).toBe(true);
+    expect(s.timeDue(false, 2500 + 200)).toBe(false);
+    // Without the pass time it waits three times the whole wait: 7.5 s.
+    const t = new EvaluationSchedule(8, 0, 0.25);
+    t.started(0);
+    t.finished(2500);
+    expect(t.timeDue(false, 2500 + 7000)).toBe(false);
+  });
 });
 
 describe('the report buffer', () => {
