@@ -6,6 +6,13 @@
 // isolated (public/sw-isolation.js), so wasm may use threads there too.
 import { VitePWA } from 'vite-plugin-pwa';
 
+/**
+ * tfjs's wasm builds that most browsers never load: the one without SIMD (browsers from before
+ * 2021) and the threaded one (only where wasm gets several threads). They are cached when first
+ * used instead of precached, which saved 0.75 MB (uncompressed) of every first visit.
+ */
+export const ENGINE_BUILDS_ON_DEMAND = /\/tfjs-backend-wasm(-threaded-simd)?-[\w-]{8}\.wasm$/;
+
 export function offlineApp() {
   return VitePWA({
     registerType: 'prompt',
@@ -32,6 +39,8 @@ export function offlineApp() {
       globIgnores: ['bench.html', 'assets/bench-*.js'],
       // The digits (1.6 MB) and tfjs's wasm binaries are bigger than Workbox's 2 MB default allows for.
       maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+      manifestTransforms: [async (entries) => ({ manifest: entries.filter((entry) => !ENGINE_BUILDS_ON_DEMAND.test(`/${entry.url}`)), warnings: [] })],
+      runtimeCaching: [{ urlPattern: ({ url }) => ENGINE_BUILDS_ON_DEMAND.test(url.pathname), handler: 'CacheFirst', options: { cacheName: 'engine-builds' } }],
       navigateFallback: null,
       cleanupOutdatedCaches: true,
       clientsClaim: true,

@@ -1,5 +1,6 @@
 import { TrainingClient } from '../../worker/TrainingClient';
 import { WorkerError } from '../../worker/protocol';
+import { announceEngineReady } from './engineReady';
 import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
@@ -123,8 +124,10 @@ export class TrainerState {
       await client.call('load', { task }, { timeoutMs: CALL_TIMEOUT_MS });
       await this.#configure(spec, hyper);
       this.#status = 'ready';
+      announceEngineReady();
     } catch (error) {
       this.#fail(error);
+      announceEngineReady(); // a failed start leaves the page quiet too
     }
   }
 
