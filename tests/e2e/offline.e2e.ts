@@ -48,6 +48,13 @@ describe('privacy, content policy and offline use', () => {
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
     // This is the first visit of this browser: the app says once that it now works offline.
     await expect.poll(() => page.getByTestId('offline-status').textContent(), { timeout: 30_000 }).toMatch(/works offline/);
+    // It sits after the lesson in the page's flow: it covers nothing and asks for no click.
+    const notice = await page.getByTestId('offline-status').evaluate((el) => {
+      const main = document.querySelector('main')!.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      return { position: getComputedStyle(el).position, buttons: el.querySelectorAll('button').length, belowMain: box.top >= main.bottom - 1 };
+    });
+    expect(notice).toEqual({ position: 'static', buttons: 0, belowMain: true });
     const cached = await page.evaluate(async () => {
       const names = await caches.keys();
       const precache = names.find((name) => name.includes('precache'));
