@@ -253,7 +253,9 @@ export class TrainerState {
       if (!this.#client) return [];
       try {
         const reply = await this.#call('setHyper', { values });
+        const before = this.#hyper;
         this.#hyper = reply.hyper;
+        this.progress.settingsChanged(reply.hyper, changedSettings(before, reply.hyper));
         return reply.messages;
       } catch (error) {
         return [error instanceof Error ? error.message : String(error)];
@@ -361,15 +363,15 @@ export class TrainerState {
   async #configure(spec: ModelSpec, hyper: Hyperparams): Promise<void> {
     const reply = await this.#call('configure', { spec, hyper, tuning: this.#tuning });
     this.#summary = reply.summary;
-    this.#newRun(reply.runId);
     this.#hyper = hyper;
+    this.#newRun(reply.runId);
   }
 
   #adopt(reply: AdoptedModel, hyper: Hyperparams, saved: SavedCurves, name: string): void {
     this.#spec = reply.spec;
     this.#summary = reply.summary;
-    this.progress.startRun(reply.runId, this.#hyper, name); // the run so far goes to the history under its old settings
     this.#hyper = hyper;
+    this.progress.startRun(reply.runId, hyper, name); // the run so far goes to the history under the settings it trained with
     this.progress.continueFrom(saved, reply.evaluation, `loaded ${name}`);
     this.#message = null;
     this.#status = 'ready';
@@ -437,3 +439,10 @@ function stateToStatus(state: SessionState, current: TrainerStatus): TrainerStat
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The settings that differ between `before` and `after` (all of `after` when there was none). */
+function changedSettings(before: Hyperparams | null, after: Hyperparams): Partial<Hyperparams> {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) if (!before || before[key as keyof Hyperparams] !== value) changes[key] = value;
+  return changes as Partial<Hyperparams>;
+}

@@ -13,7 +13,10 @@ export interface SavedCurves {
 export interface PastRun {
   id: number;
   label: string;
+  /** The settings the run started training with. */
   hyper: Hyperparams;
+  /** Settings changed while it trained, as the chart's markers say them ("lr 0.0067"), in order. */
+  changes: string[];
   evaluations: Evaluation[];
   batchLosses: LossPoint[];
 }
@@ -42,6 +45,11 @@ export class TrainingProgress {
   #gradientNorm = $state<number | null>(null);
   #deadRelu = $state.raw<{ layer: string; fraction: number }[]>([]);
   #runs = $state.raw<PastRun[]>([]);
+  /** The settings the current run started with (or will start with, before its first step). */
+  #runHyper: Hyperparams | null = null;
+  #runChanges: string[] = [];
+  /** Changes made after the run's last step: part of the run only once it trains with them. */
+  #changesToCome: string[] = [];
   #weights = $state.raw<number[][] | null>(null);
   #runId = $state(0);
   #weightsVersion = $state(0);
@@ -112,10 +120,20 @@ export class TrainingProgress {
     return this.#evaluations.at(-1) ?? null;
   }
 
-  /** The current run as a PastRun (for overlays that include it), given the settings it runs with. */
-  currentRun(hyper: Hyperparams | null): PastRun | null {
+  /** The current run as a PastRun (for overlays that include it), with the settings it trained with. */
+  currentRun(): PastRun | null {
+    const hyper = this.#runHyper;
     if (!hyper || this.#batchLosses.length === 0) return null;
-    return { id: 0, label: `${this.#runLabel ?? 'current run'} (now)`, hyper, evaluations: this.#evaluations, batchLosses: this.#batchLosses };
+    return { id: 0, label: `${this.#runLabel ?? 'current run'} (now)`, hyper, changes: this.#runChanges, evaluations: this.#evaluations, batchLosses: this.#batchLosses };
+  }
+
+  /**
+   * The worker accepted new settings. Before the run's first step they are the settings it starts
+   * with; after it, they are a change during the run (kept as the chart's marker says it).
+   */
+  settingsChanged(hyper: Hyperparams, changes: Partial<Hyperparams>): void {
+    if (this.#step === 0 && this.#batchLosses.length === 0) this.#runHyper = hyper;
+    else if (Object.keys(changes).length > 0) this.#changesToCome.push(changeLabel(changes));
   }
 
   onSteps(listener: Listener<readonly StepProgress[]>): () => void {
@@ -143,12 +161,19 @@ export class TrainingProgress {
     this.#divergence = null;
   }
 
-  /** A new run starts (new model, reset): the run so far is kept for the history, then cleared. */
+  /**
+   * A new run starts (new model, reset) with `hyper`: the run so far is kept for the history under
+   * the settings it trained with, then cleared.
+   */
   startRun(runId: number, hyper: Hyperparams | null, label: string | null): void {
-    if (this.#batchLosses.length > 0 && hyper) {
+    const past = this.currentRun();
+    if (past) {
       const archived = this.#runLabel ?? `run ${this.#nextRunNumber}`;
-      this.#runs = [...this.#runs, { id: this.#nextRunNumber++, label: archived, hyper, evaluations: this.#evaluations, batchLosses: this.#batchLosses }].slice(-20);
+      this.#runs = [...this.#runs, { ...past, id: this.#nextRunNumber++, label: archived }].slice(-20);
     }
+    this.#runHyper = hyper;
+    this.#runChanges = [];
+    this.#changesToCome = [];
     this.#runLabel = label;
     this.dropPending();
     this.#runId = runId;
@@ -196,6 +221,10 @@ export class TrainingProgress {
   receive(event: SessionEvent): void {
     switch (event.kind) {
       case 'step':
+        if (this.#changesToCome.length > 0) {
+          this.#runChanges = [...this.#runChanges, ...this.#changesToCome];
+          this.#changesToCome = [];
+        }
         this.#pendingSteps.push(event.progress);
         if (this.#showNextStepAtOnce) {
           this.#showNextStepAtOnce = false;

@@ -109,6 +109,32 @@ describe('TrainerState', () => {
     trainer.dispose();
   });
 
+  it('keeps each run in the history under the settings it trained with, and the changes made while it trained (issue 22, item 2)', async () => {
+    const trainer = await started({ learningRate: 0.1, epochs: 1 });
+    await trainer.train();
+    await until(() => trainer.status === 'done');
+    // As in lesson 9: after a run, a new rate from the finder, then Reset and Train.
+    await trainer.changeSettings({ learningRate: 0.05 });
+    await trainer.reset();
+    await trainer.train();
+    await until(() => trainer.status === 'done');
+    // A change while the second run trains.
+    await trainer.changeSettings({ learningRate: 0.02, epochs: 2 });
+    await trainer.train();
+    await until(() => trainer.status === 'done' && trainer.progress.step > 4);
+    await trainer.changeSettings({ learningRate: 0.2 });
+    await trainer.reset();
+    const runs = trainer.progress.runs;
+    expect(runs.map((r) => r.hyper.learningRate)).toEqual([0.1, 0.05]);
+    // The change after run 1 ended came before any of its steps: it is not run 1's; run 2 trained on with lr 0.02 after step 4.
+    expect(runs.map((r) => r.changes)).toEqual([[], ['lr 0.02, epochs 2']]);
+    // The run to come starts with the last rate.
+    await trainer.train();
+    await until(() => trainer.status === 'done');
+    expect(trainer.progress.currentRun()?.hyper.learningRate).toBe(0.2);
+    trainer.dispose();
+  });
+
   it('explains instead of throwing when used before it started', async () => {
     const trainer = new TrainerState({ createClient: inThreadClient });
     await expect(trainer.readWeights()).rejects.toThrow(/has not started/);
