@@ -157,3 +157,8 @@ export function explainDivergence(report: DivergenceReport, limit: number): stri
   const bound = Number.isFinite(limit) ? ` (for these points, anything above about ${formatLoss(roundDown(limit))} diverges)` : '';
   return `${what} ${why} ${where} Try a smaller learning rate${bound} and press Play, or press Reset to start again from the first line.`;
 }
+
+/** "1 step", "12 steps". */
+export function stepCount(steps: number): string {
+  return `${steps} ${steps === 1 ? 'step' : 'steps'}`;
+}

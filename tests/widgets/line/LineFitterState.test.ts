@@ -72,6 +72,21 @@ describe('LineFitterState', () => {
     fitter.dispose();
   });
 
+  it('ticks the descent exercise when Play starts from a hand fit already at the best line, without calling it fast (issue 22, item 3)', async () => {
+    const fired: string[] = [];
+    const fitter = new LineFitterState(settings({ learningRate: 0.2 }), exercises, () => (id) => fired.push(id), { createClient: inThreadClient });
+    await fitter.start();
+    await until(() => fitter.trainer.status === 'ready' && fitter.path.length === 1);
+    const best = leastSquaresLine(generateLine({ count: 30, slope: 2, intercept: -0.5, noise: 0.15, seed: 1 }));
+    fitter.setLineByHand({ slope: best.slope, intercept: best.intercept });
+    await until(() => fitter.path.length === 1 && fitter.path[0].slope === best.slope);
+    await fitter.trainer.train();
+    await until(() => fitter.convergence !== null);
+    expect(fitter.convergence).toMatchObject({ alreadyThere: true, fast: false });
+    expect(fired).toEqual(['hand-fit', 'descent']);
+    fitter.dispose();
+  });
+
   it('trains on edited points from the current line after a data change', async () => {
     const fitter = new LineFitterState(settings({ learningRate: 0.25 }), {}, () => undefined, { createClient: inThreadClient });
     await fitter.start();
