@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkMet, parseCheck, type ExerciseCheck } from '../../src/app/exerciseCheck';
+import { lessonCheck } from '../lessonExercises';
 
 describe('checkMet', () => {
   const sine: ExerciseCheck = {
@@ -103,5 +104,17 @@ describe('parseCheck', () => {
   it('accepts bounds that meet at one allowed value', () => {
     expect(parseCheck({ when: { x: { min: 1, max: 1 } } }).when.x).toEqual({ min: 1, max: 1 });
     expect(checkMet(parseCheck({ when: { x: { min: 1, max: 1, below: 5 } } }), { x: 1 })).toBe(true);
+  });
+});
+
+describe('lesson 8: "see the gap"', () => {
+  const check = lessonCheck('08-overfitting.md', 'see-the-gap');
+  it('does not tick at the first evaluation, when the model knows neither set (issue 22, item 4)', () => {
+    // Measured in the browser: the first evaluation of the lesson's run.
+    expect(checkMet(check, { trainCount: 200, trainAccuracy: 0.425, valAccuracy: 0.317, gap: 0.108 })).toBe(false);
+  });
+  it('ticks once the model has learned its 200 digits and new ones lag behind', () => {
+    expect(checkMet(check, { trainCount: 200, trainAccuracy: 1, valAccuracy: 0.86, gap: 0.14 })).toBe(true);
+    expect(checkMet(check, { trainCount: 8000, trainAccuracy: 1, valAccuracy: 0.86, gap: 0.14 })).toBe(false);
   });
 });
