@@ -74,6 +74,11 @@ export class TrainerState {
   #tuning: SessionTuning = {};
   #queue: Promise<unknown> = Promise.resolve();
   #runLabel: (() => string) | null;
+  /**
+   * The learner's last word: Train (true) or Pause (false). The status follows the worker's
+   * reports and lags a pause still on its way, so a rebuild asks this whether to play on.
+   */
+  #playing = false;
   #engineStarts: readonly EngineStart[];
 
   constructor(options: TrainerOptions = {}) {
@@ -168,7 +173,7 @@ export class TrainerState {
 
   /** Rebuilds the model, on new data when given; keeps training if it was. */
   async rebuild(spec: ModelSpec, hyper: Hyperparams, task?: TaskSpec): Promise<void> {
-    const wasRunning = this.#status === 'running';
+    const wasRunning = this.#playing && this.#status !== 'error';
     await this.pause();
     if (task) {
       await this.#call('load', { task });
@@ -197,6 +202,7 @@ export class TrainerState {
   // ---- the buttons ----------------------------------------------------------------------------
 
   async train(): Promise<void> {
+    this.#playing = true;
     this.#message = null;
     this.progress.trainRequested(this.#hyper?.epochs ?? 0);
     this.progress.clearDivergence();
@@ -204,6 +210,7 @@ export class TrainerState {
   }
 
   async pause(): Promise<void> {
+    this.#playing = false;
     await this.#act(() => this.#call('pause', {}));
   }
 
@@ -213,6 +220,7 @@ export class TrainerState {
   }
 
   async reset(): Promise<void> {
+    this.#playing = false;
     await this.#act(async () => {
       const { runId } = await this.#call('reset', {});
       this.#newRun(runId);
@@ -406,11 +414,13 @@ export class TrainerState {
     switch (event.kind) {
       case 'state':
         this.#status = stateToStatus(event.state, this.#status);
+        if (event.state === 'done' || event.state === 'diverged') this.#playing = false;
         break;
       case 'lrFinder':
         this.#lrFinderProgress = event.done / event.total;
         break;
       case 'error':
+        this.#playing = false;
         this.progress.receive(event);
         this.#message = event.message;
         this.#status = event.code === 'contextLost' ? 'error' : 'paused';

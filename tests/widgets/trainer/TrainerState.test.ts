@@ -135,6 +135,31 @@ describe('TrainerState', () => {
     trainer.dispose();
   });
 
+  it('stays paused when a setting that rebuilds the model comes right after Pause, before the worker said it paused (issue 22, item 5)', async () => {
+    const trainer = await started({ epochs: 500 });
+    await trainer.train();
+    await until(() => trainer.status === 'running' && trainer.progress.step > 2);
+    // Pause is on its way; the learner types a new value at once.
+    const pausing = trainer.pause();
+    expect(trainer.status).toBe('running');
+    await trainer.enqueue(() => trainer.rebuild({ layers: [] }, hyper({ epochs: 500 })));
+    await pausing;
+    expect(trainer.status).not.toBe('running');
+    const step = trainer.progress.step;
+    // Nothing trains: the worker answers a round trip, and the step count has not moved.
+    await trainer.readWeights();
+    expect(trainer.progress.step).toBe(step);
+    expect(trainer.status).not.toBe('running');
+
+    // A rebuild while training plays on.
+    await trainer.train();
+    await until(() => trainer.status === 'running');
+    await trainer.enqueue(() => trainer.rebuild({ layers: [] }, hyper({ epochs: 500 })));
+    await until(() => trainer.status === 'running' && trainer.progress.step > 0);
+    await trainer.pause();
+    trainer.dispose();
+  });
+
   it('explains instead of throwing when used before it started', async () => {
     const trainer = new TrainerState({ createClient: inThreadClient });
     await expect(trainer.readWeights()).rejects.toThrow(/has not started/);
