@@ -33,15 +33,26 @@ export class ErrorAnalysisState {
   #refresh: ThrottledTask;
   #unsubscribe: () => void;
 
-  constructor(options: { createClient?: () => TrainingClient } = {}) {
+  constructor(options: { createClient?: () => TrainingClient; refreshMs?: number } = {}) {
     this.trainer = new TrainerState({ createClient: options.createClient, runLabel: () => 'Small CNN' });
-    this.#refresh = throttleLatest(() => this.#analyse(), REFRESH_MS);
-    this.#unsubscribe = this.trainer.progress.onEvaluation(() => this.#refresh.request());
+    this.#refresh = throttleLatest(() => this.#analyse(), options.refreshMs ?? REFRESH_MS);
+    this.#unsubscribe = this.trainer.progress.onEvaluation((evaluation) => {
+      // The run's last evaluation is analysed at once, so the finished run shows its final
+      // figures from the moment it says it finished, not up to a second later.
+      const last = evaluation.endOfEpoch && evaluation.epoch >= this.trainer.progress.epochTarget(this.trainer.hyper?.epochs ?? Infinity);
+      if (last) this.#refresh.now();
+      else this.#refresh.request();
+    });
   }
 
   /** The latest analysis (null before the first evaluation). */
   get analysis(): Analysis | null {
     return this.#analysis;
+  }
+
+  /** The run has finished but its analysis is of earlier weights (the final one is on its way). */
+  get awaitingFinal(): boolean {
+    return this.trainer.status === 'done' && this.#analysis !== null && this.#analysis.step !== this.trainer.progress.step;
   }
 
   /** The validation digits as bytes (784 each), in the analysis's order. */

@@ -6,6 +6,8 @@
 export interface ThrottledTask {
   /** Asks for a run on the current state: now if idle, else once the current run and interval end. */
   request(): void;
+  /** Asks for a run on the current state as soon as the current one (if any) ends, skipping the interval. */
+  now(): void;
   /** Drops a pending run (a run already started still finishes). */
   cancel(): void;
 }
@@ -39,6 +41,13 @@ export function throttleLatest(task: () => Promise<void>, minIntervalMs: number)
   return {
     request() {
       pending = true;
+      pump();
+    },
+    now() {
+      pending = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      lastStart = -Infinity;
       pump();
     },
     cancel() {

@@ -75,3 +75,25 @@ describe('throttleLatest', () => {
     expect(t.seen).toEqual([0]);
   });
 });
+
+describe('throttleLatest.now', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('runs on the latest state as soon as the current run ends, without waiting out the interval', async () => {
+    const t = controllableTask();
+    const throttled = throttleLatest(t.task, 1000);
+    throttled.request();
+    t.set(1);
+    throttled.request(); // waits for the run and the interval
+    t.set(2);
+    throttled.now();
+    expect(t.seen).toEqual([0]);
+    t.finishNext();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.seen).toEqual([0, 2]);
+    t.finishNext();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(t.seen).toEqual([0, 2]); // the earlier request was served by the same run
+  });
+});
