@@ -32,6 +32,15 @@ describe('App', () => {
     expect(html).toContain('href="#/lesson/01-first"');
     expect(html).toContain('About Second.');
     expect(html).toContain('Not started');
+    expect(html).toContain('0 of 1 exercises');
+  });
+
+  it('counts each lesson’s ticked exercises on the home page, and says Done when all are ticked', () => {
+    const progress = new ProgressStore(null);
+    progress.markVisited('01-first');
+    expect(renderAt('#/', progress)).toMatch(/Started(<!--[^>]*-->)?<span[^>]*>· 0 of 1 exercises/);
+    progress.markExerciseDone('01-first', 'try-it');
+    expect(renderAt('#/', progress)).toMatch(/Done(<!--[^>]*-->)?<span[^>]*>· 1 of 1 exercises/);
   });
 
   it('renders a lesson with its text, a loading widget, an error box and the next link', () => {
