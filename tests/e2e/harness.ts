@@ -2,10 +2,11 @@
 // SwiftShader. Shared by the end-to-end tests and the benchmark.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumArgs } from './chromium';
+import { decodeMnist, gunzip, stratifiedSplit } from '../../src/ml/mnist';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -21,11 +22,7 @@ export interface App {
  * the offline test allows it. `webgpu` turns WebGPU on where Chromium has it off (the benchmark).
  */
 export async function startApp(options: { serviceWorkers?: 'allow' | 'block'; webgpu?: boolean } = {}): Promise<App> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does).');
-  const server: PreviewServer = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  const baseUrl = `http://127.0.0.1:${address.port}/`;
+  const { baseUrl, close: closeServer } = await startPreview();
   const userDataDir = mkdtempSync(join(tmpdir(), 'gradient-lab-chromium-'));
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -39,9 +36,21 @@ export async function startApp(options: { serviceWorkers?: 'allow' | 'block'; we
     browser,
     async close() {
       await browser.close();
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      await closeServer();
       rmSync(userDataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Serves the build (dist/) with `vite preview` on a free port, with the app's real headers. */
+export async function startPreview(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `vite build` first (npm test does).');
+  const server: PreviewServer = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}/`,
+    close: () => new Promise<void>((resolve) => server.httpServer.close(() => resolve())),
   };
 }
 
@@ -100,12 +109,19 @@ export async function shownLineLoss(page: Page): Promise<number> {
   return match ? Number(match[1]) : NaN;
 }
 
-/** Traces a 28×28 digit on the pad with mouse strokes: one stroke per run of ink in each row. */
-export async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
-  const pad = page.getByTestId('digit-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  const cell = box.width / 28;
+/** The validation digits in the order the app's gallery uses (same split, same seed). */
+export async function validationDigits(): Promise<{ pixels: Uint8Array; labels: Uint8Array; order: Int32Array }> {
+  const data = decodeMnist(await gunzip(new Uint8Array(readFileSync('public/data/mnist-10k.bin'))));
+  return { pixels: data.pixels, labels: data.labels, order: stratifiedSplit(data.labels, 2000, 1234).validation };
+}
+
+/**
+ * The strokes that trace a 28×28 digit on a pad `size` CSS pixels wide: one stroke per run of ink
+ * in each row, from the first inked cell's centre to the last's, relative to the pad's top-left.
+ */
+export function digitStrokes(digit: Uint8Array, size: number): Array<[{ x: number; y: number }, { x: number; y: number }]> {
+  const cell = size / 28;
+  const strokes: Array<[{ x: number; y: number }, { x: number; y: number }]> = [];
   for (let row = 0; row < 28; row++) {
     let col = 0;
     while (col < 28) {
@@ -113,11 +129,22 @@ export async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
       if (col >= 28) break;
       const start = col;
       while (col < 28 && digit[row * 28 + col] >= 128) col++;
-      const y = box.y + (row + 0.5) * cell;
-      await page.mouse.move(box.x + (start + 0.5) * cell, y);
-      await page.mouse.down();
-      await page.mouse.move(box.x + (col - 0.5) * cell + 0.5, y, { steps: 3 });
-      await page.mouse.up();
+      const y = (row + 0.5) * cell;
+      strokes.push([{ x: (start + 0.5) * cell, y }, { x: (col - 0.5) * cell + 0.5, y }]);
     }
+  }
+  return strokes;
+}
+
+/** Traces a 28×28 digit on the pad with mouse strokes (see digitStrokes). */
+export async function traceDigit(page: Page, digit: Uint8Array): Promise<void> {
+  const pad = page.getByTestId('digit-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  for (const [from, to] of digitStrokes(digit, box.width)) {
+    await page.mouse.move(box.x + from.x, box.y + from.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + to.x, box.y + to.y, { steps: 3 });
+    await page.mouse.up();
   }
 }

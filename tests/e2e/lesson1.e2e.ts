@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { startApp, watchForeignRequests, startFrameMonitor, readFrameMonitor, traceDigit, type App, type Page } from './harness';
-import { decodeMnist, gunzip, stratifiedSplit } from '../../src/ml/mnist';
+import { startApp, watchForeignRequests, startFrameMonitor, readFrameMonitor, traceDigit, validationDigits, type App, type Page } from './harness';
 
 let app: App;
 beforeAll(async () => {
@@ -15,12 +13,6 @@ async function validationAccuracy(page: Page): Promise<number | null> {
   const text = (await page.getByTestId('trainer-status').textContent()) ?? '';
   const match = /Validation accuracy: ([\d.]+) %/.exec(text);
   return match ? Number(match[1]) : null;
-}
-
-/** The validation digits in the order the app's gallery uses (same split, same seed). */
-async function validationDigits(): Promise<{ pixels: Uint8Array; labels: Uint8Array; order: Int32Array }> {
-  const data = decodeMnist(await gunzip(new Uint8Array(readFileSync('public/data/mnist-10k.bin'))));
-  return { pixels: data.pixels, labels: data.labels, order: stratifiedSplit(data.labels, 2000, 1234).validation };
 }
 
 describe('lesson 1 in real Chromium', () => {

@@ -1,0 +1,107 @@
+// The few things the engine tests do to a page, over two automation protocols: Firefox through
+// puppeteer-core (WebDriver BiDi) and WebKitGTK through selenium-webdriver (classic WebDriver).
+// Reading the page goes through `evaluate` with scripts written as strings, so both engines run the
+// very same page-side code; acting on it (clicks, pointer strokes) goes through each protocol's
+// input actions, so the page sees trusted events as from a user.
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export type ButtonState = 'missing' | 'disabled' | 'enabled';
+
+export abstract class EngineDriver {
+  /** The browser and its version, for messages. */
+  abstract readonly name: string;
+
+  /** Opens a URL (a change of hash only is a same-document navigation, as for a user's link). */
+  abstract goto(url: string): Promise<void>;
+
+  /** The value of a JavaScript expression in the page (awaited if it is a promise; JSON-like values only). */
+  abstract evaluate<T>(expression: string): Promise<T>;
+
+  /** Clicks the first rendered button whose accessible name matches, with the engine's own input actions. */
+  abstract clickButton(name: RegExp): Promise<void>;
+
+  /**
+   * Draws strokes with the mouse on the element the selector finds (scrolled into view first): each
+   * stroke presses at its first point, moves through the others and releases. Points are CSS
+   * pixels from the element's top-left corner.
+   */
+  abstract drawStrokes(selector: string, strokes: Point[][]): Promise<void>;
+
+  /**
+   * The console errors and warnings and uncaught errors of the app's page and workers since the
+   * start, or null where the engine's protocol cannot stream them (classic WebDriver has no console).
+   */
+  abstract consoleProblems(): string[] | null;
+
+  abstract close(): Promise<void>;
+
+  /** The text content of the first element the selector finds, or null when there is none. */
+  textOf(selector: string): Promise<string | null> {
+    return this.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? null`);
+  }
+
+  /** How many elements the selector finds. */
+  count(selector: string): Promise<number> {
+    return this.evaluate(`document.querySelectorAll(${JSON.stringify(selector)}).length`);
+  }
+
+  buttonState(name: RegExp): Promise<ButtonState> {
+    return this.evaluate(`(() => {
+      const button = ${findButton(name)};
+      return button === null ? 'missing' : button.disabled || button.getAttribute('aria-disabled') === 'true' ? 'disabled' : 'enabled';
+    })()`);
+  }
+
+  /** The texts of the error boxes and alerts shown on the page (rendered, not empty). */
+  shownProblems(): Promise<string[]> {
+    return this.evaluate(`[...document.querySelectorAll('[role="alert"], .error-box')]
+      .filter((el) => el.getClientRects().length > 0 && (el.textContent ?? '').trim() !== '')
+      .map((el) => (el.innerText || el.textContent).replace(/\\s+/g, ' ').trim())`);
+  }
+}
+
+/**
+ * A page-side expression for the first rendered button whose accessible name (its aria-label, or
+ * its text) matches `name`: the few buttons the tests press have plain names.
+ */
+export function findButton(name: RegExp): string {
+  return `(() => {
+    const name = new RegExp(${JSON.stringify(name.source)}, ${JSON.stringify(name.flags)});
+    const label = (el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\\s+/g, ' ').trim();
+    return [...document.querySelectorAll('button, [role="button"]')].find((el) => el.getClientRects().length > 0 && name.test(label(el))) ?? null;
+  })()`;
+}
+
+/**
+ * Polls `read` every `interval` ms until `done` accepts its value, and returns that value; throws
+ * after `timeout` ms with the last value seen. A read that throws (a page between two documents)
+ * counts as not done yet.
+ */
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeout = 30_000, interval = 100 } = {},
+): Promise<T> {
+  const started = Date.now();
+  let last: { value: T } | { error: unknown } | null = null;
+  for (;;) {
+    try {
+      const value = await read();
+      if (done(value)) return value;
+      last = { value };
+    } catch (error) {
+      last = { error };
+    }
+    if (Date.now() - started >= timeout) {
+      const seen =
+        last === null ? 'nothing' : 'value' in last ? JSON.stringify(last.value) : `an error: ${String(last.error)}`;
+      throw new Error(`Timed out after ${(timeout / 1000).toFixed(0)} s waiting for ${what}; last read: ${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
