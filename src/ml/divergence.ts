@@ -97,7 +97,7 @@ export class DivergenceGuard {
     const firstLoss = this.#firstLoss ?? 0;
     const collapse = d.reason === 'collapse' && this.#collapse ? { ...this.#collapse, bestAccuracy: this.#best?.accuracy } : undefined;
     const message = divergenceMessage({ ...d, firstLoss, runawayFactor: this.runawayFactor, collapse });
-    return { step: d.step, reason: d.reason, loss: Number.isFinite(d.loss) ? d.loss : null, firstLoss, learningRate: d.learningRate, message, restoredStep: d.restoredStep };
+    return { step: d.step, reason: d.reason, loss: Number.isFinite(d.loss) ? d.loss : null, firstLoss, learningRate: d.learningRate, message, restoredStep: d.restoredStep, ...(collapse ? { chance: collapse.chance } : {}) };
   }
 
   /** Forgets the first loss and frees the restore points: a fresh start. */

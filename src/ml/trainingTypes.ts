@@ -80,6 +80,21 @@ export interface DivergenceReport {
   message: string;
   /** The step whose weights were restored. */
   restoredStep: number;
+  /** For a collapse: the accuracy of guessing (1 / classes). */
+  chance?: number;
+}
+
+/** A restored model that scores no better than guessing: training on from it would collapse again. */
+export const AT_CHANCE_MARGIN = 0.05;
+
+/**
+ * After a collapse, the evaluation of the restored weights when they are no better than guessing
+ * (within AT_CHANCE_MARGIN of chance), else null: then only a fresh start helps.
+ */
+export function deadAfterCollapse(report: DivergenceReport, evaluations: readonly Evaluation[]): Evaluation | null {
+  if (report.reason !== 'collapse' || report.chance === undefined) return null;
+  const restored = evaluations.findLast((e) => e.step === report.restoredStep && e.valAccuracy !== undefined);
+  return restored && restored.valAccuracy! <= report.chance + AT_CHANCE_MARGIN ? restored : null;
 }
 
 /** The last hidden layer's outputs and the output layer's weights (see `TrainingSession.hiddenActivations`). */
@@ -152,7 +167,10 @@ export interface SessionOptions {
 /** The validation pass of an evaluation, run elsewhere (another worker) on a copy of the weights. */
 export interface ValidationEvaluator {
   /** Loss, accuracy (classification) and, when asked, each example's predicted class, for these weights (the model's, in order). */
-  evaluate(weights: Float32Array[], withPredictions: boolean): Promise<{ loss: number; accuracy?: number; predictions?: Uint8Array; durationMs: number }>;
+  evaluate(
+    weights: Float32Array[],
+    withPredictions: boolean,
+  ): Promise<{ loss: number; accuracy?: number; predictions?: Uint8Array; durationMs: number }>;
   /** The session is done with it. */
   release?(): void;
 }
