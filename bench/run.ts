@@ -14,6 +14,7 @@ import { chromiumArgs, hasGpu } from '../tests/e2e/chromium';
 import { lessonTimeToAccuracy } from './lessonRun';
 import { benchLesson6, measureCurveFitter, measureFeatureMapLatency, measureOverfittingLab, measureOwnClassifier, measurePlayground } from './widgetBench';
 import { describeLatency } from './featureMaps';
+import { benchEngines, type LessonRun } from './engines';
 
 // The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
 type BenchFn = (...args: any[]) => Promise<any>;
@@ -65,6 +66,24 @@ async function openBenchPage(app: App): Promise<Page> {
 async function main(): Promise<void> {
   const cores = (await import('node:os')).cpus().length;
   const results: Record<string, unknown> = { date: new Date().toISOString(), machine: { cores, gpu: hasGpu() }, chromiumFlags: chromiumArgs({ webgpu: true }), runs: RUNS };
+  // Every engine the tests cover, the same way (BENCH_ENGINES=0 skips this; BENCH_ONLY=engines runs only this).
+  if (process.env.BENCH_ENGINES !== '0') {
+    const engines = await benchEngines(RUNS, Number(process.env.BENCH_ENGINE_STARTS ?? 30));
+    const to97 = (runs: LessonRun[]) => stats(runs.map((r) => r.secondsTo97));
+    for (const e of engines) {
+      console.log(`${e.engine} (${e.version}): ${e.starts.hung} of ${e.starts.total} engine starts hung (${e.starts.fellBack} fell back to another engine); Train enabled after ${fmt(stats(e.starts.msToTrainEnabled), 0, ' ms')}`);
+      console.log(`  lesson 1, Train → 97 %: idle ${fmt(to97(e.idle), 1, ' s')}, under load (one core busy) ${fmt(to97(e.underLoad), 1, ' s')}; evaluations shown during the run ${e.idle.map((r) => r.evaluationsShown).join(' / ')} (under load ${e.underLoad.map((r) => r.evaluationsShown).join(' / ')}); ${fmt(stats(e.idle.map((r) => r.examplesPerSecond)), 0, ' examples/s')} shown; backend ${e.idle[0]?.backend}`);
+      console.log(`  bytes over the wire before Train is enabled (first visit): ${e.bytesBeforeTrain === null ? 'never enabled' : `${(e.bytesBeforeTrain / 1e6).toFixed(2)} MB`} (target ≤ 2.5 MB)`);
+    }
+    const chromium = stats(engines.find((e) => e.engine === 'Chromium')?.idle.map((r) => r.secondsTo97) ?? []).median;
+    for (const e of engines) if (e.engine !== 'Chromium' && chromium) console.log(`  ${e.engine} reaches 97 % in ${((stats(e.idle.map((r) => r.secondsTo97)).median ?? Infinity) / chromium).toFixed(2)}× Chromium's time (target ≤ 2×)`);
+    results.engines = engines;
+    if (process.env.BENCH_ONLY === 'engines') {
+      writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+      console.log('wrote bench/results.json (engines only)');
+      return;
+    }
+  }
   const app = await startApp({ webgpu: true });
   try {
     const page = await openBenchPage(app);
