@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         const batchSize = c.batchSize ?? 64;
         const r = await bench('throughput', c.backend, model, batchSize, c.seconds, c.warmup, c.threads, RUNS, c.simdKernels ?? true);
         const s = stats(r.rates);
-        const kernels = r.backend === 'wasm' ? (r.simdKernels ? `, SIMD kernels${r.kernelHelper ? ' on 2 threads' : ''}` : ", tfjs's kernels only") : '';
+        const kernels = r.backend === 'wasm' ? (r.simdKernels ? ', SIMD kernels' : ", tfjs's kernels only") : '';
         console.log(`${model.padEnd(4)} b${String(batchSize).padEnd(2)} on ${String(r.backend).padEnd(6)}${r.backend === 'wasm' ? ` ${r.threads} thr` : '      '} (asked ${c.backend}${kernels}): ${fmt(s, 0, ' examples/s')}, ${Number(r.msPerStep).toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
         runs.push({ ...r, examplesPerSecond: s });
       }

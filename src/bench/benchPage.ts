@@ -12,8 +12,6 @@ export interface ThroughputResult {
   threads?: number;
   /** wasm: whether Gradient Lab's SIMD kernels ran the conv layers' backward pass. */
   simdKernels?: boolean;
-  /** wasm with threads: whether a helper thread shared those kernels' batches. */
-  kernelHelper?: boolean;
   requested: BackendName;
   model: MnistPreset;
   batchSize: number;
@@ -66,7 +64,7 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
       times.push((stepMs - start.stepMs) / Math.max(1, steps - start.steps));
     }
     await client.call('pause', {});
-    return { backend: info.name, threads: info.threads, simdKernels: info.simdKernels, kernelHelper: info.kernelHelper, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
+    return { backend: info.name, threads: info.threads, simdKernels: info.simdKernels, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
   } catch (error) {
     return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, rates: [], msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -77,8 +75,6 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
 export interface RecipeRun {
   backend: string;
   threads: number;
-  /** wasm with threads: whether a helper thread shared the SIMD kernels' batches. */
-  kernelHelper?: boolean;
   /** Epochs (fractional) at the first evaluation at or above 97 %, null if none. */
   epochsTo97: number | null;
   /** Seconds from the train request to that evaluation. */
@@ -150,7 +146,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     await client.call('train', {});
     await finished;
     const seconds = (performance.now() - start) / 1000;
-    return { backend: info.name, threads: info.threads, kernelHelper: info.kernelHelper, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds, reportedExamplesPerSecond: median(reported) };
+    return { backend: info.name, threads: info.threads, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds, reportedExamplesPerSecond: median(reported) };
   } finally {
     client.terminate();
   }

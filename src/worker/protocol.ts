@@ -25,8 +25,6 @@ export interface BackendInfo {
   threads: number;
   /** wasm: whether the conv layers' backward pass runs Gradient Lab's own SIMD kernels (wasmSimdKernels.ts). */
   simdKernels?: boolean;
-  /** wasm with threads: whether those kernels share each batch with a helper thread (kernelHelper.ts). */
-  kernelHelper?: boolean;
   /** What the automatic choice measured: milliseconds per training-like test batch. */
   measured?: { backend: string; ms: number }[];
   /** Backends that were tried first and failed, with why. */
