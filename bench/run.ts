@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       // Lesson 1's own batch size on wasm with 1 thread (the automatic choice on a 2-core machine
       // without a GPU), to hold against the speed its trainer shows.
       ...(lessonBatch !== 64 ? [{ backend: 'wasm', threads: 1, warmup: 2, seconds: 3, batchSize: lessonBatch, models: ['cnn' as const] }] : []),
-      // The same without Gradient Lab's SIMD kernels (wasmSimdKernels.ts): tfjs's own kernels, for comparison.
+      // The same without Gradient Lab's SIMD kernels (simdKernels.ts): tfjs's own kernels, for comparison.
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3, simdKernels: false },
       // Every core, which the automatic choice never takes (it leaves the page one): what wasm gives with nothing else to do.
       ...(cores > 1 ? [{ backend: 'wasm', threads: Math.min(4, cores), warmup: 2, seconds: 3 }] : []),

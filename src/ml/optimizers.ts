@@ -1,7 +1,7 @@
 import { tf } from './tf';
 import type { OptimizerName } from './hyperparams';
-import { HostAdam } from './hostAdam';
-import { tensorsInHostMemory } from './hostMemory';
+import { HostAdam } from './wasm/hostAdam';
+import { tensorsInHostMemory } from './wasm/hostMemory';
 
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {

@@ -3,9 +3,9 @@ import { accuracy, meanLoss, regularization, targetTensor } from './losses';
 import { gradientNorm } from './probes';
 import { gatherBatch, targetWidth } from './examples';
 import type { TrainingData } from './trainingTypes';
-import { hasTrainingBlocks, trainingForward } from './convBlocks';
-import { hostSoftmaxCrossEntropy } from './hostLoss';
-import { tensorsInHostMemory } from './hostMemory';
+import { hasTrainingBlocks, trainingForward } from './wasm/convBlocks';
+import { hostSoftmaxCrossEntropy } from './wasm/hostLoss';
+import { tensorsInHostMemory } from './wasm/hostMemory';
 
 export interface StepOptions {
   /** Weight penalties added to the loss. */
@@ -27,7 +27,7 @@ export interface StepResult {
 
 /**
  * The model's output in training mode. On wasm, conv → pool pairs run as fused blocks with their
- * own gradient (src/ml/convBlocks.ts): the same maths in fewer, faster kernels.
+ * own gradient (src/ml/wasm/convBlocks.ts): the same maths in fewer, faster kernels.
  */
 export function forwardForTraining(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
   return tf.getBackend() === 'wasm' && hasTrainingBlocks(model) ? trainingForward(model, x) : (model.apply(x, { training: true }) as tf.Tensor);

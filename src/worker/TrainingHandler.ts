@@ -13,7 +13,7 @@ import type { ModelSpec } from '../ml/modelSpec';
 import { modelFileHandlers } from './modelFiles';
 import { CollapseFollowUp } from './collapseFollowUp';
 import type { ModelStorage } from './modelStorage';
-import { useSimdKernels } from '../ml/wasmSimdKernels';
+import { useSimdKernels } from '../ml/wasm/simdKernels';
 import {
   WorkerError,
   type BackendChoice,

@@ -1,11 +1,11 @@
 import { tf } from '../ml/tf';
-import { registerConvFilterGradient } from '../ml/wasmConvGradient';
+import { registerConvFilterGradient } from '../ml/wasm/convGradients';
 import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { measureCores, workerSpinner } from './coreCount';
-import { simdKernelsAvailable } from '../ml/wasmSimdKernels';
+import { simdKernelsAvailable } from '../ml/wasm/simdKernels';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 

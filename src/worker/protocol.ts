@@ -23,7 +23,7 @@ export interface BackendInfo {
   gpu?: string;
   /** Threads the backend computes on (wasm in a cross-origin isolated page may use several). */
   threads: number;
-  /** wasm: whether the conv layers' backward pass runs Gradient Lab's own SIMD kernels (wasmSimdKernels.ts). */
+  /** wasm: whether the conv layers' backward pass runs Gradient Lab's own SIMD kernels (simdKernels.ts). */
   simdKernels?: boolean;
   /** What the automatic choice measured: milliseconds per training-like test batch. */
   measured?: { backend: string; ms: number }[];

@@ -8,7 +8,7 @@ import type { TrainingSession } from '../../src/ml/TrainingSession';
 import type { ModelSpec } from '../../src/ml/modelSpec';
 import { buildModel } from '../../src/ml/models';
 import { evaluateSet } from '../../src/ml/evaluation';
-import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
+import { registerConvFilterGradient } from '../../src/ml/wasm/convGradients';
 
 export const ASSET_PATH = fileURLToPath(new URL('../../public/data/mnist-10k.bin', import.meta.url));
 

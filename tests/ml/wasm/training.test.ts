@@ -1,14 +1,14 @@
-// The wasm backend in Node: training with the app's own gradients (see wasmConvGradient.ts) frees
+// The wasm backend in Node: training with the app's own gradients (see src/ml/wasm/convGradients.ts) frees
 // every tensor, and trains the same maths as the cpu backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { TrainingSession } from '../../src/ml/TrainingSession';
-import { MNIST_PRESETS } from '../../src/ml/modelSpec';
-import { defaults } from '../../src/ml/schema';
-import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
-import { warmUp } from '../../src/ml/trainStep';
-import { useSimdKernels } from '../../src/ml/wasmSimdKernels';
-import { digitsTask, useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { TrainingSession } from '../../../src/ml/TrainingSession';
+import { MNIST_PRESETS } from '../../../src/ml/modelSpec';
+import { defaults } from '../../../src/ml/schema';
+import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
+import { warmUp } from '../../../src/ml/trainStep';
+import { useSimdKernels } from '../../../src/ml/wasm/simdKernels';
+import { digitsTask, useCpu, useWasm } from '../helpers';
 
 beforeAll(useWasm);
 afterAll(useCpu);

@@ -1,6 +1,6 @@
-import { tf, tfl } from './tf';
-import { filterGradient, inputGradient, maxPoolGradient } from './wasmConvGradient';
-import { simdPoolGradient } from './wasmSimdKernels';
+import { tf, tfl } from '../tf';
+import { filterGradient, inputGradient, maxPoolGradient } from './convGradients';
+import { simdPoolGradient } from './simdKernels';
 
 /**
  * The training forward pass with each "conv (ReLU) → max pool" pair, and each dense ReLU layer,
@@ -13,8 +13,8 @@ import { simdPoolGradient } from './wasmSimdKernels';
  * XNNPACK's conv with bias and ReLU in one kernel, then the pool; the backward pass routes the
  * pooled gradient (masked where the window's maximum was 0, which is exactly ReLU's mask there)
  * to the window maxima, sums it for the bias, and computes the filter and
- * input gradients as wasmConvGradient does. The first block's input is the data, so its input
- * gradient is never computed. Same maths as the layers (tests/ml/convBlocks.test.ts checks the
+ * input gradients as convGradients.ts does. The first block's input is the data, so its input
+ * gradient is never computed. Same maths as the layers (tests/ml/wasm/convBlocks.test.ts checks the
  * gradients against tfjs's own on cpu and wasm); every other layer runs through tfjs-layers.
  */
 

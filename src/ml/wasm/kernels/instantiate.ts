@@ -1,7 +1,7 @@
 import { KERNEL_BINARIES } from './binaries';
 
 /**
- * The SIMD kernels (src/ml/kernels/*.wat) instantiated on one memory, the wasm backend's heap.
+ * The SIMD kernels (src/ml/wasm/kernels/*.wat) instantiated on one memory, the wasm backend's heap.
  * Free of tfjs, so the tests can run them on a memory of their own.
  */
 export interface KernelExports {

@@ -1,8 +1,8 @@
-import { tf } from './tf';
+import { tf } from '../tf';
 import { instantiateKernels, type KernelExports } from './kernels/instantiate';
 
 /**
- * Hand-written WebAssembly SIMD kernels (src/ml/kernels/*.wat) that work directly on
+ * Hand-written WebAssembly SIMD kernels (src/ml/wasm/kernels/*.wat) that work directly on
  * tfjs-backend-wasm's heap: the module imports the backend's own memory, so a kernel reads its
  * inputs and writes its outputs where tfjs keeps them, with no copy. Each is registered as a tfjs
  * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in

@@ -1,4 +1,4 @@
-import { tf } from './tf';
+import { tf } from '../tf';
 
 /**
  * tfjs saves every tensor a gradient needs with `clone()`, which runs the Identity kernel. On cpu

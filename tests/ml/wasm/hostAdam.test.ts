@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { HostAdam, SMALL_TENSOR } from '../../src/ml/hostAdam';
-import { createOptimizer, disposeOptimizer, setOptimizerLearningRate } from '../../src/ml/optimizers';
-import { useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { HostAdam, SMALL_TENSOR } from '../../../src/ml/wasm/hostAdam';
+import { createOptimizer, disposeOptimizer, setOptimizerLearningRate } from '../../../src/ml/optimizers';
+import { useCpu, useWasm } from '../helpers';
 
 beforeAll(useCpu);
 

@@ -1,8 +1,8 @@
-import { tf } from './tf';
-import { registerWasmMatMul } from './wasmMatMul';
-import { registerSharingIdentity } from './wasmIdentity';
+import { tf } from '../tf';
+import { registerWasmMatMul } from './matMul';
+import { registerSharingIdentity } from './identity';
 import { tensorsInHostMemory } from './hostMemory';
-import { simdFilterGradient, simdInputGradient } from './wasmSimdKernels';
+import { simdFilterGradient, simdInputGradient } from './simdKernels';
 
 /**
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so training a conv layer there
@@ -129,7 +129,7 @@ type ConvAttrs = {
  * Registers Conv2D and MaxPool gradients that, on wasm, use only fast kernels (see
  * filterGradient, inputGradient and maxPoolGradient). On every other backend they run the very
  * kernels tfjs's own gradients run, so WebGL and cpu training is unchanged. Also puts wasm's
- * untransposing BatchMatMul (wasmMatMul.ts) and sharing Identity (wasmIdentity.ts) in place.
+ * untransposing BatchMatMul (matMul.ts) and sharing Identity (identity.ts) in place.
  */
 export function registerConvFilterGradient(): void {
   registerWasmMatMul();

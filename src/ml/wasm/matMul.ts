@@ -1,4 +1,4 @@
-import { tf } from './tf';
+import { tf } from '../tf';
 
 /**
  * tfjs-backend-wasm multiplies matrices with XNNPACK (SIMD, and threaded where the page has
@@ -7,7 +7,7 @@ import { tf } from './tf';
  * gradient of a dense layer is xᵀ·dy, which on the MLP's 784×128 layer took 5.9 ms of a 9 ms
  * training step. This wraps wasm's BatchMatMul kernel so a transposed operand is transposed
  * first (one cheap copy) and the product always takes the XNNPACK path. Same arithmetic, same
- * result to float rounding; checked against the cpu backend in tests/ml/wasmMatMul.test.ts.
+ * result to float rounding; checked against the cpu backend in tests/ml/wasm/matMul.test.ts.
  */
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type Backend = { disposeData(dataId: object): void };

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient, useSimdKernels } from '../../src/ml/wasmSimdKernels';
-import { filterGradient, inputGradient } from '../../src/ml/wasmConvGradient';
-import { useCpu, useWasm } from './helpers';
-import { KERNEL_BINARIES } from '../../src/ml/kernels/binaries';
+import { tf } from '../../../src/ml/tf';
+import { simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient, useSimdKernels } from '../../../src/ml/wasm/simdKernels';
+import { filterGradient, inputGradient } from '../../../src/ml/wasm/convGradients';
+import { useCpu, useWasm } from '../helpers';
+import { KERNEL_BINARIES } from '../../../src/ml/wasm/kernels/binaries';
 // @ts-expect-error: a plain .mjs build script, no types
-import { assembleKernels, binariesSource } from '../../scripts/build-kernels.mjs';
+import { assembleKernels, binariesSource } from '../../../scripts/build-kernels.mjs';
 
 beforeAll(useWasm);
 afterEach(() => useSimdKernels(true));
@@ -40,8 +40,8 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('the SIMD kernels on the wasm heap', () => {
-  it('are the assembled src/ml/kernels/*.wat (binaries.ts is up to date: run `npm run kernels`)', async () => {
-    const committed = readFileSync(new URL('../../src/ml/kernels/binaries.ts', import.meta.url), 'utf8');
+  it('are the assembled src/ml/wasm/kernels/*.wat (binaries.ts is up to date: run `npm run kernels`)', async () => {
+    const committed = readFileSync(new URL('../../../src/ml/wasm/kernels/binaries.ts', import.meta.url), 'utf8');
     expect(committed).toBe(binariesSource(await assembleKernels()));
   });
 
