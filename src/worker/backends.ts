@@ -1,11 +1,10 @@
 import { tf } from '../ml/tf';
-import { registerConvFilterGradient } from '../ml/wasm/convGradients';
+import { installWasm, registerTrainingKernels, wasmPartsInUse } from '../ml/wasm';
 import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { measureCores, workerSpinner } from './coreCount';
-import { simdKernelsAvailable } from '../ml/wasm/simdKernels';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
@@ -161,7 +160,9 @@ async function activate(name: BackendName, onContextLost: () => void, threads = 
   const value = (await withTimeout(probe.data(), 30_000, `The ${name} backend did not answer.`))[0];
   probe.dispose();
   if (value !== 8) throw new Error(`The ${name} backend computed a wrong result (${value}).`);
-  registerConvFilterGradient();
+  // What training needs (wasm's missing filter gradient), then the speed-ups asked for: each registered once.
+  registerTrainingKernels();
+  installWasm();
   if (name === 'webgl') watchContext(onContextLost);
 }
 
@@ -265,7 +266,7 @@ export async function setupBackend(choice: BackendChoice, onContextLost: () => v
   const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions(cores)), start: (name, n) => activate(name, onContextLost, n), measure });
   if (info.name !== 'wasm') return info;
   const inUse = await wasmThreadsInUse();
-  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse, cores)}` };
+  return { ...info, threads: inUse, wasmParts: wasmPartsInUse(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse, cores)}` };
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };

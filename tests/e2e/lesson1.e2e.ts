@@ -89,7 +89,7 @@ describe('lesson 1 in real Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(new URL('bench.html', app.baseUrl).href);
     await page.waitForFunction(() => 'gradientLabBench' in window);
-    type Run = { backend: string; threads: number; perEpoch: number[] };
+    type Run = { backend: string; threads: number; wasmParts?: Record<string, boolean>; perEpoch: number[] };
     const run = (threads: number) =>
       page.evaluate(
         (t) => (window as unknown as { gradientLabBench: { recipeRun(o: object, seed: number, tuning: object, on: object): Promise<Run> } }).gradientLabBench.recipeRun({ epochs: 1 }, 42, { evaluationsPerEpoch: 1, inLineEvaluation: true }, { backend: 'wasm', threads: t }),
@@ -100,6 +100,9 @@ describe('lesson 1 in real Chromium', () => {
     // The preview server sends COOP/COEP, so 2 threads run the threaded build, whose heap is shared
     // (the SIMD kernels are assembled for that memory too); 1 thread runs the plain build.
     expect([one.threads, two.threads]).toEqual([1, 2]);
+    // Every speed-up runs on both builds (the SIMD kernels on the shared heap too).
+    expect(two.wasmParts).toEqual(one.wasmParts);
+    expect(Object.values(one.wasmParts ?? {}).every(Boolean)).toBe(true);
     // The same maths (XNNPACK's threads only split the work): the same accuracy after an epoch.
     expect(one.perEpoch.at(-1)).toBeGreaterThan(0.9);
     expect(Math.abs(two.perEpoch.at(-1)! - one.perEpoch.at(-1)!)).toBeLessThanOrEqual(0.005);

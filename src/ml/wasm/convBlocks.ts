@@ -4,7 +4,8 @@ import { simdPoolGradient } from './simdKernels';
 
 /**
  * The training forward pass with each "conv (ReLU) → max pool" pair, and each dense ReLU layer,
- * run as one block with its own gradient, for the wasm backend.
+ * run as one block with its own gradient: the convBlocks part, for the wasm backend
+ * (trainStep.ts asks wasmPart('convBlocks')). It runs on cpu too, which the tests use.
  *
  * Through tfjs-layers a conv layer trains as separate kernels: conv, a broadcast bias add, ReLU,
  * then the pool; backwards, the pool's gradient, ReLU's mask (step, multiply), the bias sum, the

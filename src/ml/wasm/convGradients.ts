@@ -1,15 +1,22 @@
 import { tf } from '../tf';
-import { registerWasmMatMul } from './matMul';
-import { registerSharingIdentity } from './identity';
 import { tensorsInHostMemory } from './hostMemory';
+import { replaceGradient } from './overrides';
 import { simdFilterGradient, simdInputGradient } from './simdKernels';
+import { convPadding, plainFilterGradient } from './trainingKernels';
 
 /**
- * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so training a conv layer there
- * fails. The filter gradient is itself a convolution: convolve the (padded) input with the
- * output gradient, with the batch and channel axes swapped. We register a Conv2D gradient that
- * computes it from ops every backend has; the input gradient keeps using conv2DBackpropInput.
- * Registered only when the wasm backend is used; checked against the cpu backend in tests.
+ * Conv2D and MaxPool gradients for wasm built from its fast kernels (the convGradients part).
+ * tfjs's own gradients run wasm's Conv2DBackpropInput and MaxPoolGrad kernels, naive loops; these
+ * compute the same from XNNPACK's convolution and element-wise ops, and, with the simdKernels
+ * part, from hand-written SIMD passes (a CNN step went from 35 to 18 ms in Node). The conv blocks
+ * (convBlocks.ts) use the same functions. Each is checked against the cpu backend's kernels to
+ * 1e-4 (tests/ml/wasm/convGradients.test.ts).
+ */
+
+/**
+ * The filter gradient of an NHWC convolution: a hand-written SIMD pass where it beats XNNPACK's
+ * route (see below), else the convolution trainingKernels.ts registers as wasm's
+ * Conv2DBackpropFilter, which runs on any backend.
  */
 export function filterGradient(
   x: tf.Tensor4D,
@@ -18,46 +25,18 @@ export function filterGradient(
   strides: [number, number],
   pad: 'same' | 'valid' | number,
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [kh, kw] = filterShape;
-    const [, h, w] = x.shape;
-    const [, oh, ow] = dy.shape;
-    const [sh, sw] = strides;
-    let top = 0;
-    let left = 0;
-    let bottom = 0;
-    let right = 0;
-    if (pad === 'same') {
-      const padH = Math.max((oh - 1) * sh + kh - h, 0);
-      const padW = Math.max((ow - 1) * sw + kw - w, 0);
-      top = Math.floor(padH / 2);
-      bottom = padH - top;
-      left = Math.floor(padW / 2);
-      right = padW - left;
-    } else if (typeof pad === 'number') {
-      top = bottom = left = right = pad;
-    }
-    // A hand-written SIMD pass, where it beats XNNPACK's route below: with few input channels
-    // (the digit CNN's first conv: 1.0 against 3.1 ms), and where it takes two input and sixteen
-    // output channels at a time (the second conv: 0.88 against 1.70 ms; 16 → 32 channels, 3×3 on
-    // 14×14: 3.6 against 7.1 ms). Eight output channels a time from 8 input channels on lost
-    // (1.03 against 0.84 ms).
-    const [, , inC, outC] = filterShape;
-    if (sh === 1 && sw === 1 && (inC <= 4 || (outC % 16 === 0 && inC % 2 === 0))) {
-      const direct = simdFilterGradient(x, dy, filterShape, top, left);
-      if (direct) return direct;
-    }
-    const padded = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
-    // [batch, H, W, inC] → [inC, H, W, batch]: in-channels become the batch, the batch the channels.
-    const xT = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
-    // [batch, oh, ow, outC] → [oh, ow, batch, outC]: the output gradient becomes the filter.
-    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-    // Stride in the forward pass becomes dilation of this "filter".
-    const full = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [sh, sw]);
-    const cropped = full.shape[1] === kh && full.shape[2] === kw ? full : tf.slice(full, [0, 0, 0, 0], [-1, kh, kw, -1]);
-    // [inC, kh, kw, outC] → [kh, kw, inC, outC]
-    return tf.transpose(cropped, [1, 2, 0, 3]) as tf.Tensor4D;
-  });
+  const [sh, sw] = strides;
+  const [, , inC, outC] = filterShape;
+  // With few input channels (the digit CNN's first conv: 1.0 against 3.1 ms), and where it takes
+  // two input and sixteen output channels at a time (the second conv: 0.88 against 1.70 ms; 16 →
+  // 32 channels, 3×3 on 14×14: 3.6 against 7.1 ms). Eight output channels a time from 8 input
+  // channels on lost (1.03 against 0.84 ms).
+  if (sh === 1 && sw === 1 && (inC <= 4 || (outC % 16 === 0 && inC % 2 === 0))) {
+    const [top, , left] = convPadding(x.shape, dy.shape, filterShape, strides, pad);
+    const direct = simdFilterGradient(x, dy, filterShape, top, left);
+    if (direct) return direct;
+  }
+  return plainFilterGradient(x, dy, filterShape, strides, pad);
 }
 
 /**
@@ -115,66 +94,43 @@ function turnedFilter(filter: tf.Tensor4D): tf.Tensor4D {
   return tf.tensor4d(to, [kh, kw, outC, inC]);
 }
 
-let registered = false;
-
 type ConvAttrs = {
   strides: number | [number, number];
-  pad: 'same' | 'valid' | number;
+  pad: 'same' | 'valid' | number | number[][];
   dataFormat: 'NHWC' | 'NCHW';
   dilations: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
+type PoolAttrs = { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'same' | 'valid' | number };
+
+const pair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
 /**
- * Registers Conv2D and MaxPool gradients that, on wasm, use only fast kernels (see
- * filterGradient, inputGradient and maxPoolGradient). On every other backend they run the very
- * kernels tfjs's own gradients run, so WebGL and cpu training is unchanged. Also puts wasm's
- * untransposing BatchMatMul (matMul.ts) and sharing Identity (identity.ts) in place.
+ * Puts the Conv2D and MaxPool gradients above in place (on) or tfjs's own back (off). tfjs keeps
+ * one gradient per kernel for all backends: on every backend but wasm, and for what these do not
+ * cover on wasm (NCHW, dilation, explicit padding, pools that do not tile), tfjs's own gradient
+ * runs, so the other backends compute exactly what they did before.
  */
-export function registerConvFilterGradient(): void {
-  registerWasmMatMul();
-  registerSharingIdentity();
-  if (registered) return;
-  registered = true;
-  tf.registerGradient({
-    kernelName: 'Conv2D',
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as ConvAttrs;
-      const dil = typeof dilations === 'number' ? [dilations, dilations] : dilations;
-      const s: [number, number] = typeof strides === 'number' ? [strides, strides] : strides;
-      const native = tf.getBackend() !== 'wasm';
-      if (native) {
-        return {
-          x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape } as never) as unknown as tf.Tensor4D,
-          filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, { strides, pad, dataFormat, dimRoundingMode, filterShape: filter.shape } as never) as unknown as tf.Tensor4D,
-        };
-      }
-      if (dataFormat !== 'NHWC' || dil[0] !== 1 || dil[1] !== 1 || typeof pad === 'object') {
-        throw new Error('The wasm conv gradient supports NHWC, undilated convolutions only.');
-      }
-      return {
-        x: () => (s[0] === 1 && s[1] === 1 ? inputGradient(dy as tf.Tensor4D, filter, x.shape, pad) : tf.conv2dTranspose(dy as tf.Tensor4D, filter, x.shape, s, pad as 'same' | 'valid')),
-        filter: () => filterGradient(x, dy as tf.Tensor4D, filter.shape, s, pad),
-      };
-    },
+export function replaceConvGradients(on: boolean): boolean {
+  const conv = replaceGradient('Conv2D', on, (tfjs) => (dy, saved, attrs) => {
+    const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const { strides, pad, dataFormat, dilations } = attrs as unknown as ConvAttrs;
+    const dil = pair(dilations);
+    if (tf.getBackend() !== 'wasm' || dataFormat !== 'NHWC' || dil[0] !== 1 || dil[1] !== 1 || typeof pad === 'object') return tfjs.gradFunc(dy, saved, attrs);
+    const s = pair(strides);
+    return {
+      x: () => (s[0] === 1 && s[1] === 1 ? inputGradient(dy as tf.Tensor4D, filter, x.shape, pad) : tf.conv2dTranspose(dy as tf.Tensor4D, filter, x.shape, s, pad)),
+      filter: () => filterGradient(x, dy as tf.Tensor4D, filter.shape, s, pad),
+    };
   });
-  tf.registerGradient({
-    kernelName: 'MaxPool',
-    inputsToSave: ['x'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-      const size = typeof filterSize === 'number' ? [filterSize, filterSize] : filterSize;
-      const step = typeof strides === 'number' ? [strides, strides] : strides;
-      const tiles = tf.getBackend() === 'wasm' && pad === 'valid' && size[0] === step[0] && size[1] === step[1];
-      return {
-        x: () => (tiles ? maxPoolGradient(dy as tf.Tensor4D, x, y, size as [number, number]) : tf.engine().runKernel('MaxPoolGrad', { dy: dy as tf.Tensor, input: x, output: y }, { filterSize, strides, pad, dimRoundingMode } as never) as unknown as tf.Tensor4D),
-      };
-    },
+  const pool = replaceGradient('MaxPool', on, (tfjs) => (dy, saved, attrs) => {
+    const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const { filterSize, strides, pad } = attrs as unknown as PoolAttrs;
+    const [size, step] = [pair(filterSize), pair(strides)];
+    const tiles = tf.getBackend() === 'wasm' && pad === 'valid' && size[0] === step[0] && size[1] === step[1];
+    return tiles ? { x: () => maxPoolGradient(dy as tf.Tensor4D, x, y, size) } : tfjs.gradFunc(dy, saved, attrs);
   });
+  return conv && pool;
 }
 
 /**

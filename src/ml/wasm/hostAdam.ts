@@ -17,6 +17,7 @@ export const SMALL_TENSOR = 16_384;
  * same formula as tfjs's Adam (tfjs-core/src/optimizers/adam_optimizer.ts: same defaults, same
  * bias correction, epsilon added after the square root), so training follows the same path to
  * float rounding (tests/ml/wasm/hostAdam.test.ts). GPU backends keep tfjs's Adam: a readback there stalls the device.
+ * The hostAdam part: createOptimizer asks wasmPart('hostAdam'); the large tensors' SIMD pass is the simdKernels part's.
  */
 export class HostAdam extends tf.Optimizer {
   /** Name matters for tfjs's serialisation registry, as for tfjs's own Adam. */

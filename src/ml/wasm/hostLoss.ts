@@ -8,6 +8,7 @@ import { tf } from '../tf';
  * kernel's dispatch costs more than its arithmetic. The maths is tfjs's: the mean over the batch
  * of logsumexp(z) − z[label], whose gradient is (softmax(z) − one-hot) / batch; the accuracy
  * counts the first largest logit, as tf.argMax does (tests/ml/wasm/hostLoss.test.ts compares both).
+ * The hostLoss part: trainStep.ts asks wasmPart('hostLoss').
  */
 export function hostSoftmaxCrossEntropy(logits: tf.Tensor, labels: Int32Array, withAccuracy: boolean): { loss: tf.Scalar; accuracy: tf.Scalar | null } {
   const [rows, classes] = logits.shape as [number, number];

@@ -1,4 +1,5 @@
-import { tf } from '../tf';
+import type { tf } from '../tf';
+import { replaceWasmKernel } from './overrides';
 
 /**
  * tfjs saves every tensor a gradient needs with `clone()`, which runs the Identity kernel. On cpu
@@ -10,22 +11,18 @@ import { tf } from '../tf';
  */
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type Backend = { incRef(dataId: object): void };
-type Kernel = { kernelName: string; backendName: string; kernelFunc: (args: { inputs: { x: TensorInfo }; backend: Backend; attrs: unknown }) => TensorInfo };
+type Kernel = (args: { inputs: { x: TensorInfo }; backend: Backend; attrs: unknown }) => TensorInfo;
 
-const SHARING = Symbol('gradient-lab:sharing-identity');
-
-/** Registers the sharing Identity once the wasm kernels are loaded; returns whether it is in place. */
-export function registerSharingIdentity(): boolean {
-  const original = tf.getKernel('Identity', 'wasm') as unknown as (Kernel & { [SHARING]?: true }) | undefined;
-  if (!original) return false;
-  if (original[SHARING]) return true;
-  const kernelFunc: Kernel['kernelFunc'] = (args) => {
-    const { x } = args.inputs;
-    if (x.dtype === 'string') return original.kernelFunc(args);
-    args.backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc, [SHARING]: true } as unknown as tf.KernelConfig);
-  return true;
+/** Puts the sharing Identity in place on wasm (on) or tfjs's copying one back (off); returns whether it is in place. */
+export function shareIdentity(on: boolean): boolean {
+  return replaceWasmKernel('Identity', on, (original) => {
+    const copy = original.kernelFunc as unknown as Kernel;
+    const share: Kernel = (args) => {
+      const { x } = args.inputs;
+      if (x.dtype === 'string') return copy(args);
+      args.backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    };
+    return share as unknown as tf.KernelFunc;
+  });
 }

@@ -1,4 +1,5 @@
 import { tf } from '../tf';
+import { replaceWasmKernel } from './overrides';
 
 /**
  * tfjs-backend-wasm multiplies matrices with XNNPACK (SIMD, and threaded where the page has
@@ -8,13 +9,12 @@ import { tf } from '../tf';
  * training step. This wraps wasm's BatchMatMul kernel so a transposed operand is transposed
  * first (one cheap copy) and the product always takes the XNNPACK path. Same arithmetic, same
  * result to float rounding; checked against the cpu backend in tests/ml/wasm/matMul.test.ts.
+ * Turned off, tfjs's own BatchMatMul is registered again.
  */
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type Backend = { disposeData(dataId: object): void };
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: Backend; attrs: Record<string, unknown> };
-type Kernel = { kernelName: string; backendName: string; kernelFunc: (args: KernelArgs) => TensorInfo; setupFunc?: (backend: unknown) => void; disposeFunc?: (backend: unknown) => void };
-
-const WRAPPED = Symbol('gradient-lab:untransposed');
+type Kernel = { kernelFunc: (args: KernelArgs) => TensorInfo };
 
 /** Perm that swaps the last two axes of a tensor of rank `rank`. */
 function swapLastTwo(rank: number): number[] {
@@ -23,32 +23,29 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-/** Registers the wrapped kernel once the wasm kernels are loaded; returns whether it is in place. */
-export function registerWasmMatMul(): boolean {
-  const original = tf.getKernel('BatchMatMul', 'wasm') as unknown as (Kernel & { [WRAPPED]?: true }) | undefined;
+/** Puts the untransposing BatchMatMul in place on wasm (on) or tfjs's own back (off); returns whether it is in place. */
+export function untransposeMatMul(on: boolean): boolean {
   const transpose = tf.getKernel('Transpose', 'wasm') as unknown as Kernel | undefined;
-  if (!original || !transpose) return false;
-  if (original[WRAPPED]) return true;
-  const kernelFunc = (args: KernelArgs): TensorInfo => {
-    const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
-    const temporary: TensorInfo[] = [];
-    const upright = (t: TensorInfo, flip: boolean | undefined): TensorInfo => {
-      if (!flip) return t;
-      const flipped = transpose.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { perm: swapLastTwo(t.shape.length) } });
-      temporary.push(flipped);
-      return flipped;
+  if (!transpose) return false;
+  return replaceWasmKernel('BatchMatMul', on, (config) => {
+    const original = config as unknown as Kernel;
+    const kernelFunc = (args: KernelArgs): TensorInfo => {
+      const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+      if (!transposeA && !transposeB) return original.kernelFunc(args);
+      const temporary: TensorInfo[] = [];
+      const upright = (t: TensorInfo, flip: boolean | undefined): TensorInfo => {
+        if (!flip) return t;
+        const flipped = transpose.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { perm: swapLastTwo(t.shape.length) } });
+        temporary.push(flipped);
+        return flipped;
+      };
+      try {
+        const inputs = { a: upright(args.inputs.a, transposeA), b: upright(args.inputs.b, transposeB) };
+        return original.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      } finally {
+        for (const t of temporary) args.backend.disposeData(t.dataId);
+      }
     };
-    try {
-      const inputs = { a: upright(args.inputs.a, transposeA), b: upright(args.inputs.b, transposeB) };
-      return original.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
-    } finally {
-      for (const t of temporary) args.backend.disposeData(t.dataId);
-    }
-  };
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  // The original's setup runs again whenever a fresh wasm module starts (a new thread count).
-  const wrapped = { ...original, kernelFunc, [WRAPPED]: true as const };
-  tf.registerKernel(wrapped as unknown as tf.KernelConfig);
-  return true;
+    return kernelFunc as unknown as tf.KernelFunc;
+  });
 }

@@ -1,8 +1,9 @@
 import { tf } from '../tf';
 import { instantiateKernels, type KernelExports } from './kernels/instantiate';
+import { switchedOn } from './parts';
 
 /**
- * Hand-written WebAssembly SIMD kernels (src/ml/wasm/kernels/*.wat) that work directly on
+ * Hand-written WebAssembly SIMD kernels (src/ml/wasm/kernels/*.wat; the simdKernels part) that work directly on
  * tfjs-backend-wasm's heap: the module imports the backend's own memory, so a kernel reads its
  * inputs and writes its outputs where tfjs keeps them, with no copy. Each is registered as a tfjs
  * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in
@@ -47,14 +48,14 @@ const POOL_GRADIENT = 'GradientLabPoolGradient';
 const FILTER_GRADIENT = 'GradientLabConvFilterGradient';
 const INPUT_GRADIENT = 'GradientLabConvInputGradient';
 const ADAM = 'GradientLabAdam';
-let registered = false;
-/** Whether the current wasm backend can run them: checked once per backend (null: not yet). */
+/** Whether a wasm backend can run them: checked once per backend. */
 const usable = new WeakMap<object, boolean>();
 
 type At = (t: TensorInfo) => number;
 
-/** Registers a wasm kernel that runs one of the SIMD kernels; `at` gives a tensor's byte offset on the heap. */
+/** Registers, unless it is already, a wasm kernel that runs one of the SIMD kernels; `at` gives a tensor's byte offset on the heap. */
 function registerHeapKernel(kernelName: string, run: (args: KernelArgs, kernels: KernelExports, at: At) => TensorInfo | TensorInfo[]): void {
+  if (tf.getKernel(kernelName, 'wasm')) return;
   tf.registerKernel({
     kernelName,
     backendName: 'wasm',
@@ -66,9 +67,8 @@ function registerHeapKernel(kernelName: string, run: (args: KernelArgs, kernels:
   });
 }
 
-function register(): void {
-  if (registered) return;
-  registered = true;
+/** Registers the four kernels for wasm, once, under names of their own: no tfjs kernel is replaced. */
+export function registerSimdKernels(): void {
   registerHeapKernel(POOL_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
     const { y, pooled, dy } = inputs;
     const [ph, pw] = attrs.pool as [number, number];
@@ -109,16 +109,9 @@ function register(): void {
   });
 }
 
-let enabled = true;
-
-/** Turns the SIMD kernels off (and on again): for comparisons in tests and measurements. */
-export function useSimdKernels(on: boolean): void {
-  enabled = on;
-}
-
-/** Whether the SIMD kernels run on the current backend (wasm). */
+/** Whether the SIMD kernels run on the current backend: switched on (installWasm), on wasm, with its heap found. */
 export function simdKernelsAvailable(): boolean {
-  if (!enabled || tf.getBackend() !== 'wasm') return false;
+  if (!switchedOn('simdKernels') || tf.getBackend() !== 'wasm') return false;
   const backend = tf.backend() as unknown as WasmBackend;
   let ok = usable.get(backend);
   if (ok === undefined) {
@@ -129,7 +122,6 @@ export function simdKernelsAvailable(): boolean {
     }
     usable.set(backend, ok);
   }
-  if (ok) register();
   return ok;
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/ml/tf';
-import { simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient, useSimdKernels } from '../../../src/ml/wasm/simdKernels';
+import { simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient } from '../../../src/ml/wasm/simdKernels';
+import { ALL_WASM_PARTS, installWasm } from '../../../src/ml/wasm';
 import { filterGradient, inputGradient } from '../../../src/ml/wasm/convGradients';
 import { useCpu, useWasm } from '../helpers';
 import { KERNEL_BINARIES } from '../../../src/ml/wasm/kernels/binaries';
@@ -9,7 +10,7 @@ import { KERNEL_BINARIES } from '../../../src/ml/wasm/kernels/binaries';
 import { assembleKernels, binariesSource } from '../../../scripts/build-kernels.mjs';
 
 beforeAll(useWasm);
-afterEach(() => useSimdKernels(true));
+afterEach(() => void installWasm(ALL_WASM_PARTS));
 
 type Shape4 = [number, number, number, number];
 
@@ -78,7 +79,7 @@ describe('the SIMD kernels on the wasm heap', () => {
 
   it('run on the wasm backend, and not when turned off', () => {
     expect(simdKernelsAvailable()).toBe(true);
-    useSimdKernels(false);
+    installWasm({ simdKernels: false });
     expect(simdKernelsAvailable()).toBe(false);
   });
 
@@ -221,7 +222,7 @@ describe('the SIMD kernels on the wasm heap', () => {
     const dz1 = tf.randomUniform([4, 24, 24, 8], -1, 1, 'float32', 11) as tf.Tensor4D;
     const run = () => [inputGradient(dz, f, x.shape, 'valid'), filterGradient(x1, dz1, [5, 5, 1, 8], [1, 1], 'valid')].map((t) => t.dataSync() as Float32Array);
     const [inOn, filterOn] = run();
-    useSimdKernels(false);
+    installWasm({ simdKernels: false });
     const [inOff, filterOff] = run();
     expect(maxDiff(inOn, inOff)).toBeLessThan(1e-4);
     expect(maxDiff(filterOn, filterOff)).toBeLessThan(1e-3);
