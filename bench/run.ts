@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { TRAINING_SCHEMA } from '../src/ml/hyperparams';
 import { DIGITS_TUNING } from '../src/ml/mnist';
+import { NO_WASM_PARTS, WASM_PARTS, type WasmParts } from '../src/ml/wasm/parts';
 import { startApp, type App, type Page } from '../tests/e2e/harness';
 import { chromiumArgs, hasGpu } from '../tests/e2e/chromium';
 import { lessonTimeToAccuracy } from './lessonRun';
@@ -36,6 +37,12 @@ function stats(values: (number | null)[]): { median: number | null; min: number 
 
 const fmt = (s: ReturnType<typeof stats>, digits = 1, unit = '') =>
   s.median === null ? 'never' : `${s.median.toFixed(digits)}${unit} (${s.min?.toFixed(digits) ?? '—'}–${s.max === null ? 'never' : s.max.toFixed(digits)}${unit}, ${s.runs.length} runs)`;
+
+/** Which of Gradient Lab's wasm speed-ups ran, in a few words. */
+function speedUps(parts: WasmParts | undefined): string {
+  const on = WASM_PARTS.filter((part) => parts?.[part]);
+  return on.length === WASM_PARTS.length ? 'all speed-ups' : on.length === 0 ? "tfjs's own kernels" : `speed-ups: ${on.join(', ')}`;
+}
 
 /** The training settings lesson 1's trainer widget sets (its ```widget block), over the schema's defaults. */
 function lesson1Settings(): Record<string, unknown> {
@@ -125,13 +132,14 @@ async function main(): Promise<void> {
 
     const runs: unknown[] = [];
     const lessonBatch = Number(lesson1.batchSize ?? 64);
-    const configs: { backend: string; threads?: number; warmup: number; seconds: number; simdKernels?: boolean; batchSize?: number; models?: ('cnn' | 'mlp')[] }[] = [
+    const configs: { backend: string; threads?: number; warmup: number; seconds: number; wasmParts?: Partial<WasmParts>; batchSize?: number; models?: ('cnn' | 'mlp')[] }[] = [
       { backend: 'wasm', threads: 1, warmup: 2, seconds: 3 },
       // Lesson 1's own batch size on wasm with 1 thread (the automatic choice on a 2-core machine
       // without a GPU), to hold against the speed its trainer shows.
       ...(lessonBatch !== 64 ? [{ backend: 'wasm', threads: 1, warmup: 2, seconds: 3, batchSize: lessonBatch, models: ['cnn' as const] }] : []),
-      // The same without Gradient Lab's SIMD kernels (wasmSimdKernels.ts): tfjs's own kernels, for comparison.
-      { backend: 'wasm', threads: 1, warmup: 2, seconds: 3, simdKernels: false },
+      // The same with every speed-up of src/ml/wasm/ switched off: tfjs's own kernels (and the filter
+      // gradient wasm lacks), for comparison.
+      { backend: 'wasm', threads: 1, warmup: 2, seconds: 3, wasmParts: NO_WASM_PARTS },
       // Every core, which the automatic choice never takes (it leaves the page one): what wasm gives with nothing else to do.
       ...(cores > 1 ? [{ backend: 'wasm', threads: Math.min(4, cores), warmup: 2, seconds: 3 }] : []),
       // WebGL and WebGPU on SwiftShader compile shaders for seconds before the first batch.
@@ -141,12 +149,10 @@ async function main(): Promise<void> {
     ];
     for (const c of configs) {
       for (const model of c.models ?? (['cnn', 'mlp'] as const)) {
-        // Without the SIMD kernels only the CNN differs (they are its conv layers' backward pass).
-        if (c.simdKernels === false && model !== 'cnn') continue;
         const batchSize = c.batchSize ?? 64;
-        const r = await bench('throughput', c.backend, model, batchSize, c.seconds, c.warmup, c.threads, RUNS, c.simdKernels ?? true);
+        const r = await bench('throughput', c.backend, model, batchSize, c.seconds, c.warmup, c.threads, RUNS, c.wasmParts ?? {});
         const s = stats(r.rates);
-        const kernels = r.backend === 'wasm' ? (r.simdKernels ? `, SIMD kernels${r.kernelHelper ? ' on 2 threads' : ''}` : ", tfjs's kernels only") : '';
+        const kernels = r.backend === 'wasm' ? `, ${speedUps(r.wasmParts)}` : '';
         console.log(`${model.padEnd(4)} b${String(batchSize).padEnd(2)} on ${String(r.backend).padEnd(6)}${r.backend === 'wasm' ? ` ${r.threads} thr` : '      '} (asked ${c.backend}${kernels}): ${fmt(s, 0, ' examples/s')}, ${Number(r.msPerStep).toFixed(1)} ms/step${r.error ? ` — ${r.error}` : ''}`);
         runs.push({ ...r, examplesPerSecond: s });
       }
@@ -157,7 +163,7 @@ async function main(): Promise<void> {
     // recipe without the page, and what the throughput measurement gives at the lesson's batch size.
     const shown = stats(lessonRuns.map((r) => r.shownExamplesPerSecond));
     const reported = stats(defaultsRuns.map((r) => r.reportedExamplesPerSecond));
-    const atLessonBatch = (runs as { model: string; batchSize: number; backend: string; threads?: number; examplesPerSecond: ReturnType<typeof stats> }[]).find((r) => r.model === 'cnn' && r.batchSize === lessonBatch && r.backend === 'wasm' && r.threads === 1);
+    const atLessonBatch = (runs as { model: string; batchSize: number; backend: string; threads?: number; wasmParts?: WasmParts; examplesPerSecond: ReturnType<typeof stats> }[]).find((r) => r.model === 'cnn' && r.batchSize === lessonBatch && r.backend === 'wasm' && r.threads === 1 && speedUps(r.wasmParts) === 'all speed-ups');
     console.log(`the numbers agree: lesson 1's trainer showed ${fmt(shown, 0, ' examples/s')}; the worker reported ${fmt(reported, 0, ' examples/s')} for the same runs without the page; the throughput measurement gives ${atLessonBatch ? fmt(atLessonBatch.examplesPerSecond, 0, ' examples/s') : '—'} (CNN, batch ${lessonBatch}, wasm 1 thread). All are examples per wall-clock second, evaluations included`);
     results.numbersAgree = { shownInLesson: shown, reportedByWorker: reported, throughputAtLessonBatch: atLessonBatch?.examplesPerSecond ?? null, batchSize: lessonBatch };
 

@@ -6,14 +6,13 @@ import { TRAINING_SCHEMA } from '../ml/hyperparams';
 import { defaults } from '../ml/schema';
 import { DIGITS_TUNING } from '../ml/mnist';
 import type { BackendChoice, BackendName } from '../worker/protocol';
+import type { WasmParts } from '../ml/wasm/parts';
 
 export interface ThroughputResult {
   backend: string;
   threads?: number;
-  /** wasm: whether Gradient Lab's SIMD kernels ran the conv layers' backward pass. */
-  simdKernels?: boolean;
-  /** wasm with threads: whether a helper thread shared those kernels' batches. */
-  kernelHelper?: boolean;
+  /** wasm: which of Gradient Lab's speed-ups ran (all false: tfjs's own kernels). */
+  wasmParts?: WasmParts;
   requested: BackendName;
   model: MnistPreset;
   batchSize: number;
@@ -31,14 +30,14 @@ function median(values: number[]): number {
 }
 
 /**
- * Training throughput of a preset at a batch size on one backend (wasm with `threads` threads,
- * with or without the SIMD kernels):
+ * Training throughput of a preset at a batch size on one backend (wasm with `threads` threads and
+ * the speed-ups `wasmParts` leaves on, all by default):
  * after a warm-up, `windows` windows of `seconds` each, as examples per second per window.
  */
-async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number, threads?: number, windows = 3, simdKernels = true): Promise<ThroughputResult> {
+async function throughput(requested: BackendName, model: MnistPreset, batchSize: number, seconds: number, warmupSeconds: number, threads?: number, windows = 3, wasmParts: Partial<WasmParts> = {}): Promise<ThroughputResult> {
   const client = new TrainingClient();
   try {
-    const info = await client.call('init', { backend: requested, threads, simdKernels }, { timeoutMs: 120_000 });
+    const info = await client.call('init', { backend: requested, threads, wasmParts }, { timeoutMs: 120_000 });
     await client.call('load', { task: { kind: 'mnist', url: new URL('data/mnist-10k.bin', document.baseURI).href } });
     // Training alone: evaluations in line, once an epoch (an evaluation worker would compete for the cores).
     await client.call('configure', { spec: MNIST_PRESETS[model], hyper: { ...defaults(TRAINING_SCHEMA), batchSize, epochs: 0 }, tuning: { evaluationsPerEpoch: 1, inLineEvaluation: true } });
@@ -66,7 +65,7 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
       times.push((stepMs - start.stepMs) / Math.max(1, steps - start.steps));
     }
     await client.call('pause', {});
-    return { backend: info.name, threads: info.threads, simdKernels: info.simdKernels, kernelHelper: info.kernelHelper, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
+    return { backend: info.name, threads: info.threads, wasmParts: info.wasmParts, requested, model, batchSize, examplesPerSecond: median(rates), rates, msPerStep: median(times), steps };
   } catch (error) {
     return { backend: 'none', requested, model, batchSize, examplesPerSecond: NaN, rates: [], msPerStep: NaN, steps: 0, error: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -77,8 +76,8 @@ async function throughput(requested: BackendName, model: MnistPreset, batchSize:
 export interface RecipeRun {
   backend: string;
   threads: number;
-  /** wasm with threads: whether a helper thread shared the SIMD kernels' batches. */
-  kernelHelper?: boolean;
+  /** wasm: which of Gradient Lab's speed-ups ran. */
+  wasmParts?: WasmParts;
   /** Epochs (fractional) at the first evaluation at or above 97 %, null if none. */
   epochsTo97: number | null;
   /** Seconds from the train request to that evaluation. */
@@ -150,7 +149,7 @@ async function recipeRun(overrides: Record<string, unknown>, seed: number, tunin
     await client.call('train', {});
     await finished;
     const seconds = (performance.now() - start) / 1000;
-    return { backend: info.name, threads: info.threads, kernelHelper: info.kernelHelper, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds, reportedExamplesPerSecond: median(reported) };
+    return { backend: info.name, threads: info.threads, wasmParts: info.wasmParts, epochsTo97, secondsTo97, perEpoch, best, msToFirstStep, msToFirstReport, evaluationShare: evaluating / 1000 / seconds, offThreadShare: offThread / 1000 / seconds, evaluations, trace, seconds, reportedExamplesPerSecond: median(reported) };
   } finally {
     client.terminate();
   }

@@ -1,7 +1,6 @@
 import { tf } from './tf';
 import type { OptimizerName } from './hyperparams';
-import { HostAdam } from './hostAdam';
-import { tensorsInHostMemory } from './hostMemory';
+import { HostAdam, wasmPart } from './wasm';
 
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
@@ -10,8 +9,8 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
     case 'momentum':
       return tf.train.momentum(learningRate, 0.9);
     case 'adam':
-      // The same Adam, in one loop per weight tensor instead of a dozen kernels (see hostAdam.ts).
-      return tensorsInHostMemory() ? new HostAdam(learningRate) : tf.train.adam(learningRate);
+      // With the hostAdam part (wasm, cpu): the same Adam, in one loop per weight tensor instead of a dozen kernels.
+      return wasmPart('hostAdam') ? new HostAdam(learningRate) : tf.train.adam(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
   }

@@ -3,9 +3,7 @@ import { accuracy, meanLoss, regularization, targetTensor } from './losses';
 import { gradientNorm } from './probes';
 import { gatherBatch, targetWidth } from './examples';
 import type { TrainingData } from './trainingTypes';
-import { hasTrainingBlocks, trainingForward } from './convBlocks';
-import { hostSoftmaxCrossEntropy } from './hostLoss';
-import { tensorsInHostMemory } from './hostMemory';
+import { hasTrainingBlocks, hostSoftmaxCrossEntropy, trainingForward, wasmPart } from './wasm';
 
 export interface StepOptions {
   /** Weight penalties added to the loss. */
@@ -26,11 +24,11 @@ export interface StepResult {
 }
 
 /**
- * The model's output in training mode. On wasm, conv → pool pairs run as fused blocks with their
- * own gradient (src/ml/convBlocks.ts): the same maths in fewer, faster kernels.
+ * The model's output in training mode. With the convBlocks part (on wasm), conv → pool pairs and
+ * dense ReLU layers run as fused blocks with their own gradient: the same maths in fewer, faster kernels.
  */
 export function forwardForTraining(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === 'wasm' && hasTrainingBlocks(model) ? trainingForward(model, x) : (model.apply(x, { training: true }) as tf.Tensor);
+  return wasmPart('convBlocks') && hasTrainingBlocks(model) ? trainingForward(model, x) : (model.apply(x, { training: true }) as tf.Tensor);
 }
 
 /**
@@ -49,8 +47,8 @@ export function trainStep(
   const size = batch.ys.length / targetWidth(data);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const kept: Omit<StepResult, 'loss'> = {};
-  // Integer labels on wasm or cpu: the loss and accuracy in one JavaScript pass (hostLoss.ts).
-  const labels = data.loss === 'softmaxCrossEntropy' && batch.ys instanceof Int32Array && tensorsInHostMemory() ? batch.ys : null;
+  // Integer labels with the hostLoss part (wasm, cpu): the loss and accuracy in one JavaScript pass.
+  const labels = data.loss === 'softmaxCrossEntropy' && batch.ys instanceof Int32Array && wasmPart('hostLoss') ? batch.ys : null;
   const loss = tf.tidy(() => {
     const x = tf.tensor(batch.xs, [size, ...data.inputShape]);
     const y = labels ? null : targetTensor(data.loss, batch.ys, size, data.outputUnits);

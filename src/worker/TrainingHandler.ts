@@ -13,7 +13,7 @@ import type { ModelSpec } from '../ml/modelSpec';
 import { modelFileHandlers } from './modelFiles';
 import { CollapseFollowUp } from './collapseFollowUp';
 import type { ModelStorage } from './modelStorage';
-import { useSimdKernels } from '../ml/wasmSimdKernels';
+import { installWasm } from '../ml/wasm';
 import {
   WorkerError,
   type BackendChoice,
@@ -103,8 +103,9 @@ export class TrainingHandler {
   }
 
   #handlers: Handlers = {
-    init: async ({ backend, threads, simdKernels }) => {
-      useSimdKernels(simdKernels ?? true);
+    init: async ({ backend, threads, wasmParts }) => {
+      // The speed-ups asked for (each on unless switched off); each backend start puts them in place.
+      installWasm({ ...wasmParts });
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost(), threads);
       } catch (cause) {

@@ -1,11 +1,10 @@
 import { tf } from '../ml/tf';
-import { registerConvFilterGradient } from '../ml/wasmConvGradient';
+import { installWasm, registerTrainingKernels, wasmPartsInUse } from '../ml/wasm';
 import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { measureCores, workerSpinner } from './coreCount';
-import { kernelHelperServing, simdKernelsAvailable, startKernelHelper, stopKernelHelper } from '../ml/wasmSimdKernels';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
@@ -161,14 +160,11 @@ async function activate(name: BackendName, onContextLost: () => void, threads = 
   const value = (await withTimeout(probe.data(), 30_000, `The ${name} backend did not answer.`))[0];
   probe.dispose();
   if (value !== 8) throw new Error(`The ${name} backend computed a wrong result (${value}).`);
-  registerConvFilterGradient();
+  // What training needs (wasm's missing filter gradient), then the speed-ups asked for: each registered once.
+  registerTrainingKernels();
+  installWasm();
   if (name === 'webgl') watchContext(onContextLost);
-  // With threads, the SIMD kernels get a thread of their own too (tfjs's serve XNNPACK only).
-  if (name === 'wasm' && threads > 1 && simdKernelsAvailable()) await startKernelHelper(createKernelHelper);
-  else stopKernelHelper();
 }
-
-const createKernelHelper = (): Worker => new Worker(new URL('./kernelHelper.worker.ts', import.meta.url), { type: 'module', name: 'kernel helper' });
 
 /** WebAssembly with `threads` threads, without measuring anything (a helper worker's backend). */
 export function startWasmBackend(threads = 1): Promise<void> {
@@ -270,7 +266,7 @@ export async function setupBackend(choice: BackendChoice, onContextLost: () => v
   const info = await chooseBackend(choice, { renderer: webglRenderer, webgpu: webgpuAdapter, wasmThreads: () => (threads ? [threads] : wasmThreadOptions(cores)), start: (name, n) => activate(name, onContextLost, n), measure });
   if (info.name !== 'wasm') return info;
   const inUse = await wasmThreadsInUse();
-  return { ...info, threads: inUse, simdKernels: simdKernelsAvailable(), kernelHelper: kernelHelperServing(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse, cores)}` };
+  return { ...info, threads: inUse, wasmParts: wasmPartsInUse(), reason: threads ? info.reason : `${info.reason}${coresNote(inUse, cores)}` };
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript' };

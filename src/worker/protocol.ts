@@ -10,6 +10,7 @@ import type { FeatureMaps, Filters } from '../ml/featureMaps';
 import type { PixelDistance } from '../ml/pixelSimilarity';
 import type { LadderRungName, LadderSettings } from '../ml/ladder/ladder';
 import type { TrainedSoFar } from '../ml/modelFormat';
+import type { WasmParts } from '../ml/wasm/parts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -23,10 +24,8 @@ export interface BackendInfo {
   gpu?: string;
   /** Threads the backend computes on (wasm in a cross-origin isolated page may use several). */
   threads: number;
-  /** wasm: whether the conv layers' backward pass runs Gradient Lab's own SIMD kernels (wasmSimdKernels.ts). */
-  simdKernels?: boolean;
-  /** wasm with threads: whether those kernels share each batch with a helper thread (kernelHelper.ts). */
-  kernelHelper?: boolean;
+  /** wasm: which of Gradient Lab's speed-ups run (src/ml/wasm/parts.ts); all false is tfjs's own kernels. */
+  wasmParts?: WasmParts;
   /** What the automatic choice measured: milliseconds per training-like test batch. */
   measured?: { backend: string; ms: number }[];
   /** Backends that were tried first and failed, with why. */
@@ -57,8 +56,8 @@ export interface SessionTuning {
 
 /** Request payload and reply for each request type. */
 export interface Calls {
-  /** `simdKernels: false` keeps wasm on tfjs's own kernels (the bench's comparison). */
-  init: { request: { backend: BackendChoice; threads?: number; simdKernels?: boolean }; reply: BackendInfo };
+  /** `wasmParts` switches speed-ups off (each is on unless set false); all off is tfjs's plain path (the bench's comparison). */
+  init: { request: { backend: BackendChoice; threads?: number; wasmParts?: Partial<WasmParts> }; reply: BackendInfo };
   load: { request: { task: TaskSpec }; reply: { trainCount: number; validationCount: number; inputShape: number[]; outputUnits: number } };
   configure: { request: { spec: ModelSpec; hyper: Hyperparams; tuning?: SessionTuning }; reply: { runId: number; summary: ModelSummary } };
   train: { request: Empty; reply: { state: SessionState } };

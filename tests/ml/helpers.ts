@@ -8,22 +8,28 @@ import type { TrainingSession } from '../../src/ml/TrainingSession';
 import type { ModelSpec } from '../../src/ml/modelSpec';
 import { buildModel } from '../../src/ml/models';
 import { evaluateSet } from '../../src/ml/evaluation';
-import { registerConvFilterGradient } from '../../src/ml/wasmConvGradient';
+import { installWasm, registerTrainingKernels } from '../../src/ml/wasm';
 
 export const ASSET_PATH = fileURLToPath(new URL('../../public/data/mnist-10k.bin', import.meta.url));
 
+/**
+ * Switches tfjs to the cpu backend with the speed-ups asked for last (all, unless a test asked
+ * for others with installWasm), as the worker does.
+ */
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
   if (tf.getBackend() !== 'cpu') throw new Error('cpu backend did not start');
+  installWasm();
 }
 
-/** Switches tfjs to the wasm backend with the app's own gradients and kernels, as the worker does. */
+/** Switches tfjs to the wasm backend with what training needs and the speed-ups asked for last, as the worker does. */
 export async function useWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not start');
-  registerConvFilterGradient();
+  registerTrainingKernels();
+  installWasm();
 }
 
 let cached: MnistData | null = null;

@@ -7,6 +7,7 @@ import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
 import { useCpu } from '../ml/helpers';
+import { ALL_WASM_PARTS, installWasm, NO_WASM_PARTS, wasmPartsInUse } from '../../src/ml/wasm';
 import { connect, testEnvironment } from './connect';
 
 beforeAll(useCpu);
@@ -111,6 +112,22 @@ describe('TrainingHandler + TrainingClient', () => {
     const delivered = seen.filter((s) => s.afterReset && s.event.kind === 'step').map((s) => s.event);
     expect(delivered).toEqual(newSteps.map((m) => m.event));
     await client.call('dispose', {});
+  });
+
+  it("puts in place the speed-ups the init request leaves on (all by default): every one off is tfjs's plain path", async () => {
+    const { client } = connect();
+    try {
+      await client.call('init', { backend: 'auto', wasmParts: NO_WASM_PARTS });
+      expect(wasmPartsInUse()).toEqual(NO_WASM_PARTS);
+      await client.call('init', { backend: 'auto', wasmParts: { hostLoss: false } });
+      // On cpu, of the parts left on, only Adam in JavaScript applies.
+      expect(wasmPartsInUse()).toEqual({ ...NO_WASM_PARTS, hostAdam: true });
+      await client.call('init', { backend: 'auto' });
+      expect(wasmPartsInUse()).toEqual({ ...NO_WASM_PARTS, hostAdam: true, hostLoss: true });
+    } finally {
+      installWasm(ALL_WASM_PARTS);
+      await client.call('dispose', {});
+    }
   });
 
   it('reports a backend that will not start, and a context loss where there is no GPU, without hanging', async () => {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { hostSoftmaxCrossEntropy } from '../../src/ml/hostLoss';
-import { accuracy, meanLoss } from '../../src/ml/losses';
-import { useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { hostSoftmaxCrossEntropy } from '../../../src/ml/wasm/hostLoss';
+import { accuracy, meanLoss } from '../../../src/ml/losses';
+import { useCpu, useWasm } from '../helpers';
 
 beforeAll(useCpu);
 

@@ -1,10 +1,11 @@
-import { tf, tfl } from './tf';
-import { filterGradient, inputGradient, maxPoolGradient } from './wasmConvGradient';
-import { simdPoolGradient } from './wasmSimdKernels';
+import { tf, tfl } from '../tf';
+import { filterGradient, inputGradient, maxPoolGradient } from './convGradients';
+import { simdPoolGradient } from './simdKernels';
 
 /**
  * The training forward pass with each "conv (ReLU) → max pool" pair, and each dense ReLU layer,
- * run as one block with its own gradient, for the wasm backend.
+ * run as one block with its own gradient: the convBlocks part, for the wasm backend
+ * (trainStep.ts asks wasmPart('convBlocks')). It runs on cpu too, which the tests use.
  *
  * Through tfjs-layers a conv layer trains as separate kernels: conv, a broadcast bias add, ReLU,
  * then the pool; backwards, the pool's gradient, ReLU's mask (step, multiply), the bias sum, the
@@ -13,8 +14,8 @@ import { simdPoolGradient } from './wasmSimdKernels';
  * XNNPACK's conv with bias and ReLU in one kernel, then the pool; the backward pass routes the
  * pooled gradient (masked where the window's maximum was 0, which is exactly ReLU's mask there)
  * to the window maxima, sums it for the bias, and computes the filter and
- * input gradients as wasmConvGradient does. The first block's input is the data, so its input
- * gradient is never computed. Same maths as the layers (tests/ml/convBlocks.test.ts checks the
+ * input gradients as convGradients.ts does. The first block's input is the data, so its input
+ * gradient is never computed. Same maths as the layers (tests/ml/wasm/convBlocks.test.ts checks the
  * gradients against tfjs's own on cpu and wasm); every other layer runs through tfjs-layers.
  */
 

@@ -1,5 +1,5 @@
-import { tf } from './tf';
-import { simdAdamStep, simdKernelsAvailable, type AdamConstants } from './wasmSimdKernels';
+import { tf } from '../tf';
+import { simdAdamStep, simdKernelsAvailable, type AdamConstants } from './simdKernels';
 
 /** Weight tensors up to this many values are updated in JavaScript; larger ones by wasm's SIMD kernel or tfjs's. */
 export const SMALL_TENSOR = 16_384;
@@ -13,10 +13,11 @@ export const SMALL_TENSOR = 16_384;
  * with the gradient read and the new values written once (the CNN's whole update: 0.08–0.16 ms instead
  * of 0.4–0.56 ms in Node). A JavaScript loop costs about 7 ns a value, more than wasm's SIMD
  * kernels once a tensor is large, so tensors over SMALL_TENSOR values (the MLP's 784×128 layer)
- * take one SIMD pass on wasm's heap (wasmSimdKernels.ts) and an inner tfjs Adam elsewhere. The
+ * take one SIMD pass on wasm's heap (simdKernels.ts) and an inner tfjs Adam elsewhere. The
  * same formula as tfjs's Adam (tfjs-core/src/optimizers/adam_optimizer.ts: same defaults, same
  * bias correction, epsilon added after the square root), so training follows the same path to
- * float rounding (tests/ml/hostAdam.test.ts). GPU backends keep tfjs's Adam: a readback there stalls the device.
+ * float rounding (tests/ml/wasm/hostAdam.test.ts). GPU backends keep tfjs's Adam: a readback there stalls the device.
+ * The hostAdam part: createOptimizer asks wasmPart('hostAdam'); the large tensors' SIMD pass is the simdKernels part's.
  */
 export class HostAdam extends tf.Optimizer {
   /** Name matters for tfjs's serialisation registry, as for tfjs's own Adam. */
@@ -101,7 +102,7 @@ export class HostAdam extends tf.Optimizer {
   }
 
   /**
-   * A large tensor's step on wasm: one SIMD pass (wasmSimdKernels.ts) where tfjs's Adam runs about a
+   * A large tensor's step on wasm: one SIMD pass (simdKernels.ts) where tfjs's Adam runs about a
    * dozen kernels, each a pass over the tensor. False where that kernel cannot run.
    */
   #heapStep(name: string, variable: tf.Variable, gradient: tf.Tensor, constants: AdamConstants): boolean {

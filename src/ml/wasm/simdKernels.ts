@@ -1,24 +1,24 @@
-import { tf } from './tf';
-import { instantiateKernels, isSharedMemory, type KernelExports } from './kernels/instantiate';
-import { KernelHelperLink, type JobName } from './kernelHelper';
+import { tf } from '../tf';
+import { instantiateKernels, type KernelExports } from './kernels/instantiate';
+import { switchedOn } from './parts';
 
 /**
- * Hand-written WebAssembly SIMD kernels (src/ml/kernels/*.wat) that work directly on
+ * Hand-written WebAssembly SIMD kernels (src/ml/wasm/kernels/*.wat; the simdKernels part) that work directly on
  * tfjs-backend-wasm's heap: the module imports the backend's own memory, so a kernel reads its
  * inputs and writes its outputs where tfjs keeps them, with no copy. Each is registered as a tfjs
  * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in
  * one pass what took several generic kernels.
  *
- * They run on one thread, on either wasm build: for the threaded build (the one a
- * cross-origin-isolated page loads, even for one thread) each module is assembled a second time
- * to import a shared memory. Where they cannot run (another backend, channel counts they do not
- * cover) the callers keep their tfjs-op paths.
+ * They run on the training thread alone (tfjs's wasm threads serve XNNPACK's kernels only), on
+ * either wasm build: for the threaded build (the one several threads start), whose heap is
+ * shared, each module is assembled a second time to import a shared memory. Where they cannot
+ * run (another backend, channel counts they do not cover) the callers keep their tfjs-op paths.
  */
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type WasmBackend = {
   // The plain build exports its memory (asm.memory); the threaded build creates it in JavaScript.
-  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown; _malloc(bytes: number): number; _free(at: number): void };
+  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: string): TensorInfo;
 };
@@ -44,105 +44,18 @@ function kernelsFor(backend: WasmBackend): KernelExports | null {
   return exports;
 }
 
-/** What shares a kernel's batch with this thread (kernelHelper.ts's link; a stand-in in tests). */
-export interface KernelSplitter {
-  readonly ready: boolean;
-  split(job: JobName, args: number[], own: () => void): boolean;
-}
-
-let helper: { memory: WebAssembly.Memory; splitter: KernelSplitter; stop(): void } | null = null;
-/** Below this many values in the batch's tensors, a kernel is not worth handing half of. */
-const MIN_SHARED_WORK = 32_768;
-
-/**
- * Starts a kernel helper (kernelHelper.ts) for the current wasm backend's heap, replacing any
- * other: only where the heap is shared (the threaded build) and this is a worker (the caller
- * waits with `Atomics.wait`). Resolves true once it serves (it has bound its kernels), false
- * where it cannot run or did not start within 5 s.
- */
-export async function startKernelHelper(create: () => Worker): Promise<boolean> {
-  stopKernelHelper();
-  const scope = globalThis as { WorkerGlobalScope?: unknown };
-  if (tf.getBackend() !== 'wasm' || scope.WorkerGlobalScope === undefined) return false;
-  const memory = heapOf(tf.backend() as unknown as WasmBackend);
-  if (!memory || !isSharedMemory(memory)) return false;
-  const link = new KernelHelperLink();
-  let worker: Worker;
-  let failed = false;
-  try {
-    worker = create();
-    worker.onerror = () => void (failed = true);
-    worker.postMessage({ memory, control: link.control });
-  } catch {
-    return false;
-  }
-  attachKernelSplitter(memory, link, () => worker.terminate());
-  const deadline = performance.now() + 5000;
-  while (!link.ready && !failed && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  if (link.ready) return true;
-  if (helper?.splitter === link) stopKernelHelper();
-  return false;
-}
-
-/** Lets `splitter` share the kernels' batches on `memory` (startKernelHelper; tests). */
-export function attachKernelSplitter(memory: WebAssembly.Memory, splitter: KernelSplitter, stop: () => void = () => {}): void {
-  stopKernelHelper();
-  helper = { memory, splitter, stop };
-}
-
-/** Stops the kernel helper, if any: the kernels run on this thread alone. */
-export function stopKernelHelper(): void {
-  helper?.stop();
-  helper = null;
-}
-
-/** Whether a kernel helper shares the kernels' work on the current backend's heap now. */
-export function kernelHelperServing(): boolean {
-  return !!helper && helper.splitter.ready && tf.getBackend() === 'wasm' && heapOf(tf.backend() as unknown as WasmBackend) === helper.memory;
-}
-
-/**
- * Runs `job` over a batch: half on the kernel helper and half here where one serves this heap
- * and the work is worth it, else all here. `args(from, count, sums)` gives the job's arguments
- * for examples from … from + count − 1, writing its sums over the batch (`sums`: their byte
- * offset and length in floats, if the job has any) at `sums`: the helper's half writes its own,
- * which are then added.
- */
-function overBatch(backend: WasmBackend, kernels: KernelExports, job: JobName, batch: number, work: number, args: (from: number, count: number, sums: number) => number[], sums?: { at: number; length: number }): void {
-  const kernel = kernels[job] as (...a: number[]) => void;
-  const memory = heapOf(backend);
-  const splitter = helper && memory === helper.memory && batch >= 2 && work >= MIN_SHARED_WORK && helper.splitter.ready ? helper.splitter : null;
-  if (!splitter) {
-    kernel(...args(0, batch, sums?.at ?? 0));
-    return;
-  }
-  const half = batch >> 1;
-  const scratch = sums ? backend.wasm._malloc(sums.length * 4) : 0;
-  const theirs = args(half, batch - half, scratch);
-  const answered = splitter.split(job, theirs, () => kernel(...args(0, half, sums?.at ?? 0)));
-  // A helper that did not answer is given up: its half is done here (and its scratch never
-  // freed, since it might still write there).
-  if (!answered) kernel(...theirs);
-  if (!sums) return;
-  const heap = memory!.buffer;
-  const total = new Float32Array(heap, sums.at, sums.length);
-  const part = new Float32Array(heap, scratch, sums.length);
-  for (let i = 0; i < sums.length; i++) total[i] += part[i];
-  if (answered) backend.wasm._free(scratch);
-}
-
 const POOL_GRADIENT = 'GradientLabPoolGradient';
 const FILTER_GRADIENT = 'GradientLabConvFilterGradient';
 const INPUT_GRADIENT = 'GradientLabConvInputGradient';
 const ADAM = 'GradientLabAdam';
-let registered = false;
-/** Whether the current wasm backend can run them: checked once per backend (null: not yet). */
+/** Whether a wasm backend can run them: checked once per backend. */
 const usable = new WeakMap<object, boolean>();
 
 type At = (t: TensorInfo) => number;
 
-/** Registers a wasm kernel that runs one of the SIMD kernels; `at` gives a tensor's byte offset on the heap. */
+/** Registers, unless it is already, a wasm kernel that runs one of the SIMD kernels; `at` gives a tensor's byte offset on the heap. */
 function registerHeapKernel(kernelName: string, run: (args: KernelArgs, kernels: KernelExports, at: At) => TensorInfo | TensorInfo[]): void {
+  if (tf.getKernel(kernelName, 'wasm')) return;
   tf.registerKernel({
     kernelName,
     backendName: 'wasm',
@@ -154,9 +67,8 @@ function registerHeapKernel(kernelName: string, run: (args: KernelArgs, kernels:
   });
 }
 
-function register(): void {
-  if (registered) return;
-  registered = true;
+/** Registers the four kernels for wasm, once, under names of their own: no tfjs kernel is replaced. */
+export function registerSimdKernels(): void {
   registerHeapKernel(POOL_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
     const { y, pooled, dy } = inputs;
     const [ph, pw] = attrs.pool as [number, number];
@@ -164,8 +76,7 @@ function register(): void {
     const [, oh, ow] = pooled.shape;
     const dz = backend.makeOutput(y.shape, 'float32');
     const dbias = backend.makeOutput([c], 'float32');
-    const [image, window] = [h * w * c * 4, oh * ow * c * 4];
-    overBatch(backend, kernels, 'poolGradient', batch, batch * h * w * c, (from, count, sums) => [at(y) + from * image, at(pooled) + from * window, at(dy) + from * window, at(dz) + from * image, sums, count, h, w, c, oh, ow, ph, pw], { at: at(dbias), length: c });
+    kernels.poolGradient(at(y), at(pooled), at(dy), at(dz), at(dbias), batch, h, w, c, oh, ow, ph, pw);
     return [dz, dbias];
   });
   registerHeapKernel(FILTER_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
@@ -175,8 +86,7 @@ function register(): void {
     const [batch, h, w, c] = x.shape;
     const [, oh, ow] = dz.shape;
     const dw = backend.makeOutput([kh, kw, c, o], 'float32');
-    const [image, out] = [h * w * c * 4, oh * ow * o * 4];
-    overBatch(backend, kernels, 'convFilterGradient', batch, batch * oh * ow * o * c, (from, count, sums) => [at(x) + from * image, at(dz) + from * out, sums, count, h, w, c, oh, ow, o, kh, kw, top, left], { at: at(dw), length: kh * kw * c * o });
+    kernels.convFilterGradient(at(x), at(dz), at(dw), batch, h, w, c, oh, ow, o, kh, kw, top, left);
     return dw;
   });
   registerHeapKernel(INPUT_GRADIENT, ({ inputs, backend, attrs }, kernels, at) => {
@@ -186,8 +96,7 @@ function register(): void {
     const [kh, kw, o] = wt.shape;
     const [, oh, ow] = dz.shape;
     const dx = backend.makeOutput([batch, h, w, c], 'float32');
-    const [image, out] = [h * w * c * 4, oh * ow * o * 4];
-    overBatch(backend, kernels, 'convInputGradient', batch, batch * h * w * c * o, (from, count) => [at(dz) + from * out, at(wt), at(dx) + from * image, count, h, w, c, oh, ow, o, kh, kw, top, left]);
+    kernels.convInputGradient(at(dz), at(wt), at(dx), batch, h, w, c, oh, ow, o, kh, kw, top, left);
     return dx;
   });
   registerHeapKernel(ADAM, ({ inputs, backend, attrs }, kernels, at) => {
@@ -200,16 +109,9 @@ function register(): void {
   });
 }
 
-let enabled = true;
-
-/** Turns the SIMD kernels off (and on again): for comparisons in tests and measurements. */
-export function useSimdKernels(on: boolean): void {
-  enabled = on;
-}
-
-/** Whether the SIMD kernels run on the current backend (wasm). */
+/** Whether the SIMD kernels run on the current backend: switched on (installWasm), on wasm, with its heap found. */
 export function simdKernelsAvailable(): boolean {
-  if (!enabled || tf.getBackend() !== 'wasm') return false;
+  if (!switchedOn('simdKernels') || tf.getBackend() !== 'wasm') return false;
   const backend = tf.backend() as unknown as WasmBackend;
   let ok = usable.get(backend);
   if (ok === undefined) {
@@ -220,7 +122,6 @@ export function simdKernelsAvailable(): boolean {
     }
     usable.set(backend, ok);
   }
-  if (ok) register();
   return ok;
 }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { filterGradient, inputGradient, maxPoolGradient } from '../../src/ml/wasmConvGradient';
-import { useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { filterGradient, inputGradient, maxPoolGradient } from '../../../src/ml/wasm/convGradients';
+import { useCpu, useWasm } from '../helpers';
 
 beforeAll(useCpu);
 

@@ -1,9 +1,8 @@
 import { KERNEL_BINARIES } from './binaries';
 
 /**
- * The SIMD kernels (src/ml/kernels/*.wat) instantiated on one memory: the wasm backend's heap in
- * the training worker, the same shared heap in its kernel helper (kernelHelper.ts). Free of tfjs,
- * so the helper worker does not load it.
+ * The SIMD kernels (src/ml/wasm/kernels/*.wat) instantiated on one memory, the wasm backend's heap.
+ * Free of tfjs, so the tests can run them on a memory of their own.
  */
 export interface KernelExports {
   adam(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number, beta1: number, beta2: number, keep1: number, keep2: number, step: number, scale: number, eps: number): void;

@@ -1,9 +1,9 @@
-// wasm's BatchMatMul, wrapped so transposed operands take the XNNPACK path (src/ml/wasmMatMul.ts):
+// wasm's BatchMatMul, wrapped so transposed operands take the XNNPACK path (src/ml/wasm/matMul.ts):
 // every transpose combination gives the cpu backend's product, and no temporary is left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { registerWasmMatMul } from '../../src/ml/wasmMatMul';
-import { useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { wasmPart } from '../../../src/ml/wasm';
+import { useCpu, useWasm } from '../helpers';
 
 type Case = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean };
 const cases: Case[] = [];
@@ -33,7 +33,7 @@ describe('wasm matMul with transposed operands', () => {
     await useCpu();
     onCpu = await products();
     await useWasm();
-    expect(registerWasmMatMul()).toBe(true);
+    expect(wasmPart('matMul')).toBe(true);
   });
   afterAll(useCpu);
 

@@ -1,19 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { attachKernelSplitter, simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient, stopKernelHelper, useSimdKernels, type KernelSplitter } from '../../src/ml/wasmSimdKernels';
-import { instantiateKernels, type KernelExports } from '../../src/ml/kernels/instantiate';
-import { filterGradient, inputGradient } from '../../src/ml/wasmConvGradient';
-import { useCpu, useWasm } from './helpers';
-import { KERNEL_BINARIES } from '../../src/ml/kernels/binaries';
+import { tf } from '../../../src/ml/tf';
+import { simdFilterGradient, simdInputGradient, simdKernelsAvailable, simdPoolGradient } from '../../../src/ml/wasm/simdKernels';
+import { ALL_WASM_PARTS, installWasm } from '../../../src/ml/wasm';
+import { filterGradient, inputGradient } from '../../../src/ml/wasm/convGradients';
+import { useCpu, useWasm } from '../helpers';
+import { KERNEL_BINARIES } from '../../../src/ml/wasm/kernels/binaries';
 // @ts-expect-error: a plain .mjs build script, no types
-import { assembleKernels, binariesSource } from '../../scripts/build-kernels.mjs';
+import { assembleKernels, binariesSource } from '../../../scripts/build-kernels.mjs';
 
 beforeAll(useWasm);
-afterEach(() => {
-  useSimdKernels(true);
-  stopKernelHelper();
-});
+afterEach(() => void installWasm(ALL_WASM_PARTS));
 
 type Shape4 = [number, number, number, number];
 
@@ -44,8 +41,8 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('the SIMD kernels on the wasm heap', () => {
-  it('are the assembled src/ml/kernels/*.wat (binaries.ts is up to date: run `npm run kernels`)', async () => {
-    const committed = readFileSync(new URL('../../src/ml/kernels/binaries.ts', import.meta.url), 'utf8');
+  it('are the assembled src/ml/wasm/kernels/*.wat (binaries.ts is up to date: run `npm run kernels`)', async () => {
+    const committed = readFileSync(new URL('../../../src/ml/wasm/kernels/binaries.ts', import.meta.url), 'utf8');
     expect(committed).toBe(binariesSource(await assembleKernels()));
   });
 
@@ -82,7 +79,7 @@ describe('the SIMD kernels on the wasm heap', () => {
 
   it('run on the wasm backend, and not when turned off', () => {
     expect(simdKernelsAvailable()).toBe(true);
-    useSimdKernels(false);
+    installWasm({ simdKernels: false });
     expect(simdKernelsAvailable()).toBe(false);
   });
 
@@ -225,61 +222,10 @@ describe('the SIMD kernels on the wasm heap', () => {
     const dz1 = tf.randomUniform([4, 24, 24, 8], -1, 1, 'float32', 11) as tf.Tensor4D;
     const run = () => [inputGradient(dz, f, x.shape, 'valid'), filterGradient(x1, dz1, [5, 5, 1, 8], [1, 1], 'valid')].map((t) => t.dataSync() as Float32Array);
     const [inOn, filterOn] = run();
-    useSimdKernels(false);
+    installWasm({ simdKernels: false });
     const [inOff, filterOff] = run();
     expect(maxDiff(inOn, inOff)).toBeLessThan(1e-4);
     expect(maxDiff(filterOn, filterOff)).toBeLessThan(1e-3);
     tf.dispose([x, f, dz, x1, dz1]);
-  });
-
-  describe('with a kernel helper sharing the batch (kernelHelper.ts)', () => {
-    /** A stand-in for the helper thread: its half runs on a second instance of the kernels on the same heap, after ours. */
-    function sameThreadHelper(answer = true): KernelSplitter & { jobs: string[] } {
-      const backend = tf.backend() as unknown as { wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory } };
-      const memory = (backend.wasm.asm?.memory ?? backend.wasm.wasmMemory)!;
-      const kernels = instantiateKernels(memory);
-      const jobs: string[] = [];
-      const helper = {
-        ready: true,
-        jobs,
-        split(job: keyof KernelExports, args: number[], own: () => void) {
-          jobs.push(job);
-          own();
-          if (answer) (kernels[job] as (...a: number[]) => void)(...args);
-          return answer;
-        },
-      };
-      attachKernelSplitter(memory, helper as KernelSplitter);
-      return helper;
-    }
-
-    const run = () =>
-      tf.tidy(() => {
-        const x = tf.randomUniform([6, 12, 12, 8], -1, 1, 'float32', 21) as tf.Tensor4D;
-        const f = tf.randomUniform([5, 5, 8, 16], -1, 1, 'float32', 22) as tf.Tensor4D;
-        const dz = tf.randomUniform([6, 8, 8, 16], -1, 1, 'float32', 23) as tf.Tensor4D;
-        const y = tf.relu(tf.round(tf.randomUniform([9, 24, 24, 8], -2, 2, 'float32', 24))) as tf.Tensor4D;
-        const pooled = tf.maxPool(y, 2, 2, 'valid');
-        const dy = tf.randomUniform(pooled.shape, -1, 1, 'float32', 25) as tf.Tensor4D;
-        return [simdFilterGradient(x, dz, [5, 5, 8, 16], 0, 0)!, simdInputGradient(dz, f, [6, 12, 12, 8], 0, 0)!, ...simdPoolGradient(dy, y, pooled, [2, 2])!].map((t) => t.dataSync() as Float32Array);
-      });
-
-    it('gives what one thread gives: disjoint halves, and the sums over the batch (filter and bias gradients) added', () => {
-      const alone = run();
-      const helper = sameThreadHelper();
-      const before = tf.memory().numTensors;
-      const shared = run();
-      expect(helper.jobs).toEqual(['convFilterGradient', 'convInputGradient', 'poolGradient']);
-      expect(tf.memory().numTensors).toBe(before);
-      shared.forEach((values, i) => expect(maxDiff(values, alone[i])).toBeLessThan(1e-4));
-    });
-
-    it('does the half of a helper that does not answer itself', () => {
-      const alone = run();
-      const helper = sameThreadHelper(false);
-      const shared = run();
-      expect(helper.jobs.length).toBe(3);
-      shared.forEach((values, i) => expect(maxDiff(values, alone[i])).toBeLessThan(1e-4));
-    });
   });
 });

@@ -1,11 +1,11 @@
-// Conv (ReLU) → max pool, and dense (ReLU), run as blocks with their own gradients (src/ml/convBlocks.ts): the same
+// Conv (ReLU) → max pool, and dense (ReLU), run as blocks with their own gradients (src/ml/wasm/convBlocks.ts): the same
 // output and the same gradients as tfjs-layers, on the cpu backend and on wasm, without leaking.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { buildModel } from '../../src/ml/models';
-import { MNIST_PRESETS, type ModelSpec } from '../../src/ml/modelSpec';
-import { hasTrainingBlocks, trainingForward } from '../../src/ml/convBlocks';
-import { useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { buildModel } from '../../../src/ml/models';
+import { MNIST_PRESETS, type ModelSpec } from '../../../src/ml/modelSpec';
+import { hasTrainingBlocks, trainingForward } from '../../../src/ml/wasm/convBlocks';
+import { useCpu, useWasm } from '../helpers';
 
 const SPECS: Record<string, { spec: ModelSpec; input: number[] }> = {
   'the lesson CNN (valid padding)': { spec: MNIST_PRESETS.cnn, input: [28, 28, 1] },

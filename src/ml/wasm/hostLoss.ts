@@ -1,4 +1,4 @@
-import { tf } from './tf';
+import { tf } from '../tf';
 
 /**
  * Softmax cross-entropy of integer labels and the batch accuracy in one pass over the logits, in
@@ -7,7 +7,8 @@ import { tf } from './tf';
  * gradient; arg-max, equal, cast and mean for the accuracy) on a 64×10 tensor, where each
  * kernel's dispatch costs more than its arithmetic. The maths is tfjs's: the mean over the batch
  * of logsumexp(z) − z[label], whose gradient is (softmax(z) − one-hot) / batch; the accuracy
- * counts the first largest logit, as tf.argMax does (tests/ml/hostLoss.test.ts compares both).
+ * counts the first largest logit, as tf.argMax does (tests/ml/wasm/hostLoss.test.ts compares both).
+ * The hostLoss part: trainStep.ts asks wasmPart('hostLoss').
  */
 export function hostSoftmaxCrossEntropy(logits: tf.Tensor, labels: Int32Array, withAccuracy: boolean): { loss: tf.Scalar; accuracy: tf.Scalar | null } {
   const [rows, classes] = logits.shape as [number, number];

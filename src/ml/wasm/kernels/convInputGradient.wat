@@ -4,7 +4,7 @@
 ;; [kh, kw, o, c], so that eight input channels are adjacent. float32; input channels a multiple
 ;; of 8. Pointers are byte offsets into the imported memory, which is the wasm backend's own heap.
 ;;
-;; As a plain convolution (what wasmConvGradient's inputGradient runs) dz is first padded by the
+;; As a plain convolution (what convGradients.ts's inputGradient runs) dz is first padded by the
 ;; filter's size on every side: on the digit CNN's second conv that padded 8×8 maps to 16×16 and
 ;; more than doubled the multiplications, most of them by 0.
 (module

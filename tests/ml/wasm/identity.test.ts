@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { useCpu, useWasm } from '../helpers';
 
 beforeAll(useWasm);
 afterAll(useCpu);

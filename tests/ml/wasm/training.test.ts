@@ -1,14 +1,14 @@
-// The wasm backend in Node: training with the app's own gradients (see wasmConvGradient.ts) frees
-// every tensor, and trains the same maths as the cpu backend.
+// The wasm backend in Node, as the worker starts it (what training needs, then the speed-ups of
+// src/ml/wasm/): training frees every tensor, and learns what tfjs's own kernels learn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/ml/tf';
-import { TrainingSession } from '../../src/ml/TrainingSession';
-import { MNIST_PRESETS } from '../../src/ml/modelSpec';
-import { defaults } from '../../src/ml/schema';
-import { TRAINING_SCHEMA } from '../../src/ml/hyperparams';
-import { warmUp } from '../../src/ml/trainStep';
-import { useSimdKernels } from '../../src/ml/wasmSimdKernels';
-import { digitsTask, useCpu, useWasm } from './helpers';
+import { tf } from '../../../src/ml/tf';
+import { TrainingSession } from '../../../src/ml/TrainingSession';
+import { MNIST_PRESETS } from '../../../src/ml/modelSpec';
+import { defaults } from '../../../src/ml/schema';
+import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
+import { warmUp } from '../../../src/ml/trainStep';
+import { ALL_WASM_PARTS, installWasm, NO_WASM_PARTS, type WasmParts } from '../../../src/ml/wasm';
+import { digitsTask, useCpu, useWasm } from '../helpers';
 
 beforeAll(useWasm);
 afterAll(useCpu);
@@ -32,12 +32,12 @@ describe('training the CNN on wasm', () => {
     }
   });
 
-  // The speed work must not change what is learnt: the SIMD kernels compute the same gradients
-  // as tfjs's kernels up to float rounding, so the accuracy per epoch may move only by that.
-  it('reaches the same validation accuracy per epoch (±0.5 %) with the SIMD kernels as with tfjs\'s own', async () => {
+  // The speed work must not change what is learnt: every part of src/ml/wasm/ computes what tfjs's
+  // kernels compute up to float rounding, so the accuracy per epoch may move only by that.
+  it('reaches the same validation accuracy per epoch (±0.5 %) with every speed-up as with tfjs\'s own kernels', async () => {
     const data = await digitsTask(8000, 2000);
-    const perEpoch = async (simd: boolean): Promise<number[]> => {
-      useSimdKernels(simd);
+    const perEpoch = async (parts: WasmParts): Promise<number[]> => {
+      installWasm(parts);
       const accuracies: number[] = [];
       const hyper = { ...defaults(TRAINING_SCHEMA), learningRate: 0.015, schedule: 'oneCycle' as const, batchSize: 32, epochs: 2 };
       const session = new TrainingSession({ spec: MNIST_PRESETS.cnn, data, hyper, evaluationsPerEpoch: 1, callbacks: { onEvaluate: (e) => accuracies.push(e.valAccuracy!) } });
@@ -46,14 +46,14 @@ describe('training the CNN on wasm', () => {
       return accuracies;
     };
     try {
-      const withKernels = await perEpoch(true);
-      const without = await perEpoch(false);
+      const withKernels = await perEpoch(ALL_WASM_PARTS);
+      const without = await perEpoch(NO_WASM_PARTS);
       expect(withKernels).toHaveLength(2);
       expect(without).toHaveLength(2);
       expect(withKernels[1]).toBeGreaterThan(0.95); // it learnt: not two equally broken runs
       for (let epoch = 0; epoch < 2; epoch++) expect(Math.abs(withKernels[epoch] - without[epoch])).toBeLessThanOrEqual(0.005);
     } finally {
-      useSimdKernels(true);
+      installWasm(ALL_WASM_PARTS);
     }
   }, 60_000);
 
