@@ -42,7 +42,7 @@ const isolated = (): boolean => (globalThis as { crossOriginIsolated?: boolean }
  * it; wasm's threads wait for each other at every kernel, so one of them losing its core to the
  * page stalls them all. On this project's 2-core machine lesson 1 reached 97 % in 4.9–5.1 s with
  * one thread against 5.5–6.0 s with two, though on an idle page two have trained up to 14 % faster.
- * With the kernel helper (kernelHelper.ts) two threads train the CNN about 45 % faster on an idle
+ * With the kernel helper (a second thread for the SIMD kernels, since removed) two threads trained the CNN about 45 % faster on an idle
  * page, yet lesson 1 still loses with them: alternating runs, median 5.14 s against 3.39 s on one
  * (the page, the evaluation worker and two training threads on two cores).
  */

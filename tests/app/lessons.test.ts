@@ -60,7 +60,7 @@ describe('the lessons in lessons/', () => {
       'open-a-mistake': { widget: 'error-analysis', when: { mistakeOpened: true } },
       'your-handwriting': { widget: 'error-analysis', when: { ownCount: { min: 10 }, ownAccuracy: { min: 0.8 } } },
       'three-classes': { widget: 'own-classifier', when: { classes: { min: 3 }, heldOutAccuracy: { min: 0.9 } } },
-      'see-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, gap: { min: 0.1 } } },
+      'see-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, trainAccuracy: { min: 0.95 }, gap: { min: 0.1 } } },
       'more-data': { widget: 'overfitting-lab', when: { l2: 0, dropout: 0, augment: false, gap: { below: 0.03 }, valAccuracy: { min: 0.93 } } },
       'close-the-gap': { widget: 'overfitting-lab', when: { trainCount: { max: 200 }, gap: { below: 0.08 }, valAccuracy: { min: 0.85 } } },
       challenge: { widget: 'mnist-trainer', when: { valAccuracy: { min: 0.98 }, epoch: { max: 3 } } },
