@@ -6,9 +6,10 @@ import { contentPolicy } from './scripts/contentPolicy.ts';
 import { offlineApp } from './scripts/offlineApp.ts';
 import { CROSS_ORIGIN_ISOLATION } from './scripts/crossOriginIsolation.ts';
 import { wasmThreadsFix } from './scripts/wasmThreadsFix.ts';
+import { compressWasm } from './scripts/compressWasm.ts';
 
 export default defineConfig({
-  plugins: [wasmThreadsFix(), svelte(), lessonsPlugin(), bundleSizeReport(), contentPolicy(), offlineApp()],
+  plugins: [wasmThreadsFix(), svelte(), lessonsPlugin(), bundleSizeReport(), contentPolicy(), compressWasm(), offlineApp()],
   base: './',
   // Lessons are routed by the hash (#/lesson/…): an unknown path is a 404, never the index page.
   appType: 'mpa',
