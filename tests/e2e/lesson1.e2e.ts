@@ -109,4 +109,20 @@ describe('lesson 1 in real Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('with every optional wasm speed-up off (tfjs\'s own kernels, ?wasm-speedups=off) lesson 1 still trains past 97 %', async () => {
+    const page = await app.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL('?wasm-speedups=off#/lesson/01-train-a-digit-classifier', app.baseUrl).href);
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    // The worker reports which speed-ups run: none.
+    expect(await page.getByTestId('backend').textContent()).toBe('wasm');
+    expect(await page.getByTestId('backend').getAttribute('data-speedups')).toBe('none');
+    await train.click();
+    await expect.poll(() => validationAccuracy(page), { timeout: 200_000, interval: 500 }).toBeGreaterThanOrEqual(97);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { TrainingClient } from '../../worker/TrainingClient';
 import { WorkerError } from '../../worker/protocol';
 import { announceEngineReady } from './engineReady';
+import { requestedWasmParts } from './speedupsSwitch';
 import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
@@ -149,7 +150,7 @@ export class TrainerState {
       this.#client = client;
       this.#unsubscribe = client.onEvent((e) => this.#onEvent(e));
       try {
-        const info = await client.call('init', { backend: attempt.backend ?? backend, threads: attempt.threads }, { timeoutMs: attempt.timeoutMs });
+        const info = await client.call('init', { backend: attempt.backend ?? backend, threads: attempt.threads, wasmParts: requestedWasmParts() }, { timeoutMs: attempt.timeoutMs });
         this.#backend = this.#startNote ? { ...info, reason: `${this.#startNote} ${info.reason}` } : info;
         return client;
       } catch (error) {
