@@ -10,6 +10,7 @@ import { ChromiumDriver } from '../tests/e2e/engines/chromium';
 import { FirefoxDriver } from '../tests/e2e/engines/firefox';
 import { WebKitDriver } from '../tests/e2e/engines/webkit';
 import { waitFor, type EngineDriver } from '../tests/e2e/engines/driver';
+import { WASM_PARTS } from '../src/ml/wasm/parts';
 
 const LESSON_1 = '#/lesson/01-train-a-digit-classifier';
 const TRAIN = /^Train$/;
@@ -23,6 +24,8 @@ export interface EngineFigures {
   idle: LessonRun[];
   underLoad: LessonRun[];
   bytesBeforeTrain: number | null;
+  /** Training speed shown in lesson 1 with every speed-up on, all off, and each one off alone. */
+  speedups: { config: string; examplesPerSecond: number | null }[];
 }
 
 export interface LessonRun {
@@ -109,6 +112,35 @@ async function lessonRun(driver: EngineDriver, baseUrl: string): Promise<LessonR
   return { secondsTo97, evaluationsShown: shown.length, examplesPerSecond: running.length ? running[Math.floor(running.length / 2)] : null, backend };
 }
 
+/** The speed lesson 1's trainer shows over its first seconds of training, with `query` before the #. */
+async function shownSpeed(driver: EngineDriver, baseUrl: string, query: string): Promise<number | null> {
+  await driver.goto('about:blank');
+  await driver.goto(new URL(`${query}${LESSON_1}`, baseUrl).href);
+  try {
+    await waitFor('Train', () => driver.buttonState(TRAIN), (state) => state === 'enabled', { timeout: HUNG_MS, interval: 50 });
+  } catch {
+    return null;
+  }
+  await driver.clickButton(TRAIN);
+  const pressed = Date.now();
+  const speeds: number[] = [];
+  while (Date.now() - pressed < 6000) {
+    const now = await driver.evaluate<{ speed: string | null; finished: boolean }>(READ_RUN);
+    if (now.finished) break;
+    if (now.speed && Date.now() - pressed > 1500) speeds.push(Number(now.speed.replace(/,/g, '')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const got = speeds.filter((v) => v > 0).sort((a, b) => a - b);
+  return got.length ? got[Math.floor(got.length / 2)] : null;
+}
+
+/** Each optional part of src/ml/wasm/ off alone, all off, all on (see src/widgets/trainer/speedupsSwitch.ts). */
+const SPEEDUP_CONFIGS: { config: string; query: string }[] = [
+  { config: 'all on', query: '' },
+  { config: 'all off', query: '?wasm-speedups=off' },
+  ...WASM_PARTS.map((part) => ({ config: `${part} off`, query: `?wasm-speedups=-${part}` })),
+];
+
 /** A busy loop on one core: a learner's laptop is rarely idle. */
 function cpuHog(): ChildProcess {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
@@ -149,7 +181,9 @@ export async function benchEngines(runs: number, startCount: number): Promise<En
       } finally {
         hog.kill();
       }
-      figures.push({ engine: engine.name, version, starts: { total: startCount, hung: msToTrainEnabled.filter((m) => m === null).length, fellBack, msToTrainEnabled }, idle, underLoad, bytesBeforeTrain });
+      const speedups: EngineFigures['speedups'] = [];
+      if (process.env.BENCH_SPEEDUPS !== '0') for (const c of SPEEDUP_CONFIGS) speedups.push({ config: c.config, examplesPerSecond: await shownSpeed(driver, server.baseUrl, c.query) });
+      figures.push({ engine: engine.name, version, starts: { total: startCount, hung: msToTrainEnabled.filter((m) => m === null).length, fellBack, msToTrainEnabled }, idle, underLoad, bytesBeforeTrain, speedups });
     } finally {
       await driver.close();
       await server.close();

@@ -81,6 +81,8 @@ async function main(): Promise<void> {
       console.log(`${e.engine} (${e.version}): ${e.starts.hung} of ${e.starts.total} engine starts hung (${e.starts.fellBack} fell back to another engine); Train enabled after ${fmt(stats(e.starts.msToTrainEnabled), 0, ' ms')}`);
       console.log(`  lesson 1, Train → 97 %: idle ${fmt(to97(e.idle), 1, ' s')}, under load (one core busy) ${fmt(to97(e.underLoad), 1, ' s')}; evaluations shown during the run ${e.idle.map((r) => r.evaluationsShown).join(' / ')} (under load ${e.underLoad.map((r) => r.evaluationsShown).join(' / ')}); ${fmt(stats(e.idle.map((r) => r.examplesPerSecond)), 0, ' examples/s')} shown; backend ${e.idle[0]?.backend}`);
       console.log(`  bytes over the wire before Train is enabled (first visit): ${e.bytesBeforeTrain === null ? 'never enabled' : `${(e.bytesBeforeTrain / 1e6).toFixed(2)} MB`} (target ≤ 2.5 MB)`);
+      const allOn = e.speedups.find((x) => x.config === 'all on')?.examplesPerSecond;
+      if (allOn) console.log(`  speed-ups (examples/s shown, lesson 1's first seconds): ${e.speedups.map((x) => `${x.config} ${x.examplesPerSecond === null ? '—' : Math.round(x.examplesPerSecond)}${x.config !== 'all on' && x.examplesPerSecond ? ` (all on is ${(allOn / x.examplesPerSecond).toFixed(2)}× this)` : ''}`).join('; ')}`);
     }
     const chromium = stats(engines.find((e) => e.engine === 'Chromium')?.idle.map((r) => r.secondsTo97) ?? []).median;
     for (const e of engines) if (e.engine !== 'Chromium' && chromium) console.log(`  ${e.engine} reaches 97 % in ${((stats(e.idle.map((r) => r.secondsTo97)).median ?? Infinity) / chromium).toFixed(2)}× Chromium's time (target ≤ 2×)`);
