@@ -40,6 +40,9 @@ describe('the lessons in lessons/', () => {
       lessonLibrary.lessons.flatMap((lesson) => lesson.exercises.flatMap((e) => (e.check ? [[e.id, e.check]] : []))),
     );
     expect(checks).toEqual({
+      'compare-models': { widget: 'mnist-trainer', when: { modelsTrained: { min: 3 } } },
+      'study-mistakes': { widget: 'mnist-trainer', when: { wrongOnlyViewed: true } },
+      'fool-the-model': { widget: 'mnist-trainer', when: { fooled: true } },
       'hand-fit': { widget: 'line-fitter', when: { handMse: { below: 0.05 } } },
       'descent-fit': { widget: 'line-fitter', when: { converged: true } },
       'find-divergence': { widget: 'line-fitter', when: { diverged: true } },
