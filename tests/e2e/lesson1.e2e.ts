@@ -148,7 +148,7 @@ describe('lesson 1 in real Chromium', () => {
 
     // "Pick wrong only in the gallery and look through the model's mistakes."
     expect(await exerciseDone(page, 'study-mistakes')).toBe(false);
-    await page.getByLabel(/wrong only/).check();
+    await page.getByRole('radio', { name: /wrong only/ }).check();
     await expect.poll(() => exerciseDone(page, 'study-mistakes')).toBe(true);
 
     // "Draw a digit that the model gets wrong, on purpose, and say under the pad what you drew."
