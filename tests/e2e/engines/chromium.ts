@@ -53,7 +53,7 @@ export class ChromiumDriver extends EngineDriver {
   }
 
   async drawStrokes(selector: string, strokes: Point[][]): Promise<void> {
-    const box = (await this.#page.locator(selector).first().boundingBox())!;
+    const box = await this.scrolledCorner(selector);
     for (const [first, ...rest] of strokes) {
       await this.#page.mouse.move(box.x + first.x, box.y + first.y);
       await this.#page.mouse.down();

@@ -56,6 +56,16 @@ export abstract class EngineDriver {
     })()`);
   }
 
+  /** Scrolls the element the selector finds into the middle of the view; its top-left corner in CSS pixels. */
+  protected scrolledCorner(selector: string): Promise<Point> {
+    return this.evaluate<Point>(`(() => {
+      const el = document.querySelector(${JSON.stringify(selector)});
+      el.scrollIntoView({ block: 'center' });
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y };
+    })()`);
+  }
+
   /** The texts of the error boxes and alerts shown on the page (rendered, not empty). */
   shownProblems(): Promise<string[]> {
     return this.evaluate(`[...document.querySelectorAll('[role="alert"], .error-box')]

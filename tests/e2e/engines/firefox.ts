@@ -80,12 +80,7 @@ export class FirefoxDriver extends EngineDriver {
   }
 
   async drawStrokes(selector: string, strokes: Point[][]): Promise<void> {
-    const box = await this.evaluate<{ x: number; y: number }>(`(() => {
-      const el = document.querySelector(${JSON.stringify(selector)});
-      el.scrollIntoView({ block: 'center' });
-      const r = el.getBoundingClientRect();
-      return { x: r.x, y: r.y };
-    })()`);
+    const box = await this.scrolledCorner(selector);
     const mouse = this.#page.mouse;
     for (const [first, ...rest] of strokes) {
       await mouse.move(box.x + first.x, box.y + first.y);

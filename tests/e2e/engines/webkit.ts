@@ -84,12 +84,7 @@ export class WebKitDriver extends EngineDriver {
   }
 
   async drawStrokes(selector: string, strokes: Point[][]): Promise<void> {
-    const box = await this.evaluate<{ x: number; y: number }>(`(() => {
-      const el = document.querySelector(${JSON.stringify(selector)});
-      el.scrollIntoView({ block: 'center' });
-      const r = el.getBoundingClientRect();
-      return { x: r.x, y: r.y };
-    })()`);
+    const box = await this.scrolledCorner(selector);
     // One action sequence for all strokes: one round trip, not one per pointer move.
     const at = (p: Point) => ({
       x: Math.round(box.x + p.x),
