@@ -16,6 +16,7 @@ import { lessonTimeToAccuracy } from './lessonRun';
 import { benchLesson6, measureCurveFitter, measureFeatureMapLatency, measureOverfittingLab, measureOwnClassifier, measurePlayground } from './widgetBench';
 import { describeLatency } from './featureMaps';
 import { benchEngines, type LessonRun } from './engines';
+import { LESSON9_RECIPE, measureLesson9Recipe } from './lesson9Recipe';
 
 // The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
 type BenchFn = (...args: any[]) => Promise<any>;
@@ -232,6 +233,13 @@ async function main(): Promise<void> {
     await soft.close();
   }
 
+  // Lesson 9's "Stuck?" recipe over 5 seeds, in Node on wasm (BENCH_LESSON9=0 skips it).
+  if (process.env.BENCH_LESSON9 !== '0') {
+    const seeds = await measureLesson9Recipe();
+    const made = seeds.filter((s) => s.bestAccuracy >= 0.98).length;
+    console.log(`lesson 9 recipe (${JSON.stringify(LESSON9_RECIPE)}): ${made} of ${seeds.length} seeds reach 98 % within 3 epochs; ${seeds.map((s) => `seed ${s.seed} ${(100 * s.bestAccuracy).toFixed(2)} % at epoch ${s.atEpoch.toFixed(2)}`).join(', ')} (target: at least 4 of 5)`);
+    results.lesson9Recipe = { recipe: LESSON9_RECIPE, seeds, reached98: made };
+  }
   writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
   console.log('wrote bench/results.json');
 }

@@ -157,6 +157,8 @@ describe('lesson 1 in real Chromium', () => {
     await traceDigit(page, pixels.subarray(index * 784, (index + 1) * 784));
     const what = page.getByLabel('What did you draw?');
     // Saying the digit the model reads is no fooling…
+    // The reading of the whole drawing, not of a stroke half drawn.
+    await expect.poll(() => page.getByTestId('digit-pad').getAttribute('data-reading'), { timeout: 20_000 }).toBe('current');
     const prediction = page.locator('[aria-live="polite"]', { hasText: 'Prediction' }).first();
     await expect.poll(async () => (await prediction.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Prediction: \d/);
     const read = Number(/Prediction: (\d)/.exec((await prediction.textContent()) ?? '')![1]);
