@@ -1,7 +1,6 @@
 import { TrainingClient } from '../../worker/TrainingClient';
-import { WorkerError } from '../../worker/protocol';
 import { announceEngineReady } from './engineReady';
-import { requestedWasmParts } from './speedupsSwitch';
+import { ENGINE_STARTS, startEngine, type EngineStart } from './engineStart';
 import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
@@ -24,27 +23,6 @@ export interface TrainerOptions {
 }
 
 const CALL_TIMEOUT_MS = 60_000;
-
-/**
- * How an engine start that does not answer is handled: the asked-for engine gets a few seconds,
- * then the worker is stopped and a fresh one starts WebAssembly on one thread (tfjs's plain
- * build, no thread workers to wait for), then plain JavaScript. Measured here: a start answers in
- * 0.3–1.5 s on an idle machine and under 5 s with two browsers busy on the same 2 cores.
- */
-export interface EngineStart {
-  /** The engine to start; the learner's choice where absent. */
-  backend?: BackendChoice;
-  threads?: number;
-  timeoutMs: number;
-  /** What is starting, in the learner's words. */
-  label: string;
-}
-
-export const ENGINE_STARTS: readonly EngineStart[] = [
-  { timeoutMs: 10_000, label: 'the training engine' },
-  { backend: 'wasm', threads: 1, timeoutMs: 15_000, label: 'WebAssembly on one thread' },
-  { backend: 'cpu', timeoutMs: 30_000, label: 'plain JavaScript' },
-];
 
 /**
  * The page-side face of one training worker: what it reports, read through getters, and typed
@@ -125,7 +103,8 @@ export class TrainerState {
     this.#message = null;
     this.#startNote = null;
     try {
-      const client = await this.#startEngine(backend);
+      const { client, info } = await startEngine(backend, this.#engineStarts, () => this.#openClient(), (note) => (this.#startNote = note));
+      this.#backend = info;
       this.#status = 'loading';
       await client.call('load', { task }, { timeoutMs: CALL_TIMEOUT_MS });
       await this.#configure(spec, hyper);
@@ -137,28 +116,13 @@ export class TrainerState {
     }
   }
 
-  /**
-   * Starts a worker and its engine (ENGINE_STARTS): a start that does not answer in time is
-   * stopped, said in one sentence, and the next kind started, so nobody waits on a hung start.
-   */
-  async #startEngine(backend: BackendChoice): Promise<TrainingClient> {
-    const attempts = this.#engineStarts.filter((a, i) => i === 0 || a.backend !== backend);
-    for (let i = 0; ; i++) {
-      const attempt = attempts[i];
-      this.#closeClient();
-      const client = this.#createClient();
-      this.#client = client;
-      this.#unsubscribe = client.onEvent((e) => this.#onEvent(e));
-      try {
-        const info = await client.call('init', { backend: attempt.backend ?? backend, threads: attempt.threads, wasmParts: requestedWasmParts() }, { timeoutMs: attempt.timeoutMs });
-        this.#backend = this.#startNote ? { ...info, reason: `${this.#startNote} ${info.reason}` } : info;
-        return client;
-      } catch (error) {
-        const next = attempts[i + 1];
-        if (!(error instanceof WorkerError && error.code === 'timeout') || !next) throw error;
-        this.#startNote = `${capitalize(attempt.label)} did not start within ${attempt.timeoutMs / 1000} s, so Gradient Lab started ${next.label} instead.`;
-      }
-    }
+  /** A fresh worker, subscribed, in place of the last one (an engine start that hung is stopped so). */
+  #openClient(): TrainingClient {
+    this.#closeClient();
+    const client = this.#createClient();
+    this.#client = client;
+    this.#unsubscribe = client.onEvent((e) => this.#onEvent(e));
+    return client;
   }
 
   /** Rebuilds the model (new architecture); the chart starts afresh. */
@@ -448,8 +412,6 @@ function stateToStatus(state: SessionState, current: TrainerStatus): TrainerStat
       return current;
   }
 }
-
-const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The settings that differ between `before` and `after` (all of `after` when there was none). */
 function changedSettings(before: Hyperparams | null, after: Hyperparams): Partial<Hyperparams> {
