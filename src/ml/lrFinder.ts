@@ -44,7 +44,7 @@ export interface LrFinderOptions {
 
 /**
  * The learning-rate range test (Smith 2015; fast.ai's lr_find): train a *copy* of the model for a
- * few hundred batches while the learning rate grows exponentially, record the loss, stop once it
+ * number of batches (150 by default) while the learning rate grows exponentially, record the loss, stop once it
  * explodes. The trainer's own model and optimizer are untouched.
  */
 export async function findLearningRate(options: LrFinderOptions): Promise<LrFinderResult> {

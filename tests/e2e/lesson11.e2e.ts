@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exerciseDone, startApp, watchForeignRequests, type App, type Page } from './harness';
-import { createRng } from '../../src/ml/random';
+import { drawShape, SHAPE_NAMES as NAMES, type Shape } from './shapes';
 
 let app: App;
 beforeAll(async () => {
@@ -9,34 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-type Shape = 'bar' | 'pole' | 'ring';
-const NAMES: Record<Shape, string> = { bar: '—', pole: '|', ring: 'O' };
-const random = createRng(11);
-const jitter = (amount: number) => (random() - 0.5) * 2 * amount;
-
-/** Draws a shape by mouse on the pad (coordinates in 0…1 of the pad), with a little random jitter. */
-async function draw(page: Page, shape: Shape): Promise<void> {
-  const pad = page.getByTestId('digit-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  const at = (x: number, y: number) => [box.x + x * box.width, box.y + y * box.height] as const;
-  const cx = 0.5 + jitter(0.08);
-  const cy = 0.5 + jitter(0.08);
-  const points: (readonly [number, number])[] = [];
-  if (shape === 'bar' || shape === 'pole') {
-    const half = 0.3 + jitter(0.05);
-    const tilt = jitter(0.04);
-    for (let t = -1; t <= 1.0001; t += 0.25) points.push(shape === 'bar' ? at(cx + t * half, cy + t * tilt) : at(cx + t * tilt, cy + t * half));
-  } else {
-    const r = 0.28 + jitter(0.05);
-    for (let k = 0; k <= 24; k++) points.push(at(cx + r * Math.cos((k / 24) * 2 * Math.PI), cy + r * Math.sin((k / 24) * 2 * Math.PI)));
-  }
-  await page.mouse.move(...points[0]);
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(p[0], p[1], { steps: 2 });
-  await page.mouse.up();
-}
 
 async function counts(page: Page): Promise<string[]> {
   return page.getByTestId('class-card').locator('.count').allTextContents();
@@ -65,7 +37,7 @@ describe('lesson 11 in real Chromium', () => {
 
     // Too few drawings: Train explains, and nothing is lost.
     for (let k = 0; k < 3; k++) {
-      await draw(page, 'bar');
+      await drawShape(page, 'bar');
       await widget.getByRole('button', { name: 'Add drawing to “—”' }).click();
     }
     await widget.getByRole('button', { name: 'Train on my drawings' }).click();
@@ -75,7 +47,7 @@ describe('lesson 11 in real Chromium', () => {
     // Eleven of each class.
     for (const shape of shapes) {
       for (let k = shape === 'bar' ? 3 : 0; k < 11; k++) {
-        await draw(page, shape);
+        await drawShape(page, shape);
         await widget.getByRole('button', { name: `Add drawing to “${NAMES[shape]}”` }).click();
       }
     }
@@ -92,7 +64,7 @@ describe('lesson 11 in real Chromium', () => {
 
     // A new drawing of each class is read as that class.
     for (const shape of shapes) {
-      await draw(page, shape);
+      await drawShape(page, shape);
       await expect.poll(() => widget.locator('[aria-live="polite"]', { hasText: 'Prediction' }).first().textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^Prediction: ${NAMES[shape] === '|' ? '\\|' : NAMES[shape]} \\(`));
       await widget.getByRole('button', { name: 'Clear', exact: true }).click();
     }
