@@ -7,7 +7,7 @@ import createDOMPurify, { type WindowLike } from 'dompurify';
 import { JSDOM } from 'jsdom';
 import type { Plugin } from 'vite';
 import type { LessonLibrary } from '../src/app/lessonLibrary.ts';
-import { parseLessonFiles } from '../src/app/lessonParser.ts';
+import { parseLessonFiles } from './lessonParser.ts';
 import { widgetNames } from '../src/app/widgetNames.ts';
 
 export const LESSONS_MODULE = 'virtual:lessons';

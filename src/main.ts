@@ -3,7 +3,8 @@ import './app/theme.css';
 import './app/app.css';
 import App from './app/App.svelte';
 import { lessonLibrary } from './app/lessons';
-import { ProgressStore, browserStorage } from './app/progress.svelte';
+import { ProgressStore } from './app/progress.svelte';
+import { browserStorage } from './shared/storage';
 import { Router } from './app/Router.svelte';
 import { ThemeState, systemScheme } from './app/ThemeState.svelte';
 

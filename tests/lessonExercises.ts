@@ -2,8 +2,8 @@
 // tests hold the widgets and recipes to the targets the lessons actually set.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { splitFrontmatter } from '../src/app/lessonParser';
-import type { ExerciseCheck } from '../src/app/exerciseCheck';
+import { splitFrontmatter } from '../scripts/lessonParser';
+import type { ExerciseCheck } from '../src/shared/exerciseCheck';
 
 export function lessonCheck(lessonFile: string, exerciseId: string): ExerciseCheck {
   const path = fileURLToPath(new URL(`../lessons/${lessonFile}`, import.meta.url));

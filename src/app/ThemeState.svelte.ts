@@ -1,7 +1,7 @@
 // Light or dark: the system setting unless the learner chose otherwise with the header's toggle.
 // The choice is stored only while it differs from the system, so toggling back to what the
 // system says means "follow the system" again. scripts/themeBoot.ts applies it before first paint.
-import type { StorageLike } from './progress.svelte';
+import type { StorageLike } from '../shared/storage';
 
 export type Theme = 'light' | 'dark';
 

@@ -1,7 +1,7 @@
 // The shape of the compiled lessons the page receives, and the lookups the shell needs. No
-// parsing here: lessons are parsed and sanitised at build time (lessonParser.ts, run by
+// parsing here: lessons are parsed and sanitised at build time (scripts/lessonParser.ts, run by
 // scripts/lessonsPlugin.ts), so this module stays free of markdown, YAML and sanitiser code.
-import type { ExerciseCheck } from './exerciseCheck';
+import type { ExerciseCheck } from '../shared/exerciseCheck';
 
 export interface Exercise {
   /** Stable id, used as the key in saved progress: changing it resets learners' ticks. */

@@ -1,13 +1,7 @@
 // What the learner has done: lessons visited and completed, exercises ticked. Saved to a
 // Storage-like object (localStorage in the page, a fake in tests). Losing progress must never
 // break the app, so every storage problem becomes a notice and the store keeps working in memory.
-
-/** The part of the Web Storage API this store needs; `localStorage` satisfies it. */
-export interface StorageLike {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
+import type { StorageLike } from '../shared/storage';
 
 /** Bump the version when the saved shape changes; old data is then discarded, not misread. */
 export const PROGRESS_STORAGE_KEY = 'gradient-lab.progress.v1';
@@ -172,14 +166,6 @@ export class ProgressStore {
   }
 }
 
-/** `window.localStorage`, or `null` where reading it throws (blocked cookies, sandboxed frames). */
-export function browserStorage(): StorageLike | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
 
 export function isSavedProgress(data: unknown): data is SavedProgress {
   if (!isRecord(data) || data.version !== 1 || !isRecord(data.lessons)) return false;

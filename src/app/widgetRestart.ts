@@ -1,7 +1,7 @@
 // "Restart widget" after a crash starts the widget again from the lesson's settings: the settings a
 // shared link gave it are taken out of the address first, since they are the likeliest cause (a
 // widget reads its link when it starts). Pure, so it is tested alone.
-import { linkHash } from './shareLink';
+import { linkHash } from '../shared/shareLink';
 
 /** Widgets that still read settings from old-style links' query string (`?learningRate=…#/lesson/…`). */
 const READS_LEGACY_QUERY = new Set(['mnist-trainer']);

@@ -14,7 +14,7 @@ import { readWeights, writeWeights } from './modelWeights';
 import { ReportBuffer } from './reportBuffer';
 import { SessionSettings } from './sessionSettings';
 import type { ModelSpec } from './modelSpec';
-import type { DeadReluFraction, DivergenceReason, Evaluation, HiddenActivations, SessionCallbacks, SessionOptions, SessionState, StepProgress, TrainingData } from './trainingTypes';
+import type { DeadReluFraction, DivergenceReason, Evaluation, HiddenActivations, ResumePoint, SessionCallbacks, SessionOptions, SessionState, StepProgress, TrainingData } from './trainingTypes';
 
 /**
  * One model learning from one dataset: start / pause / step / reset, settings changed live,
@@ -83,6 +83,8 @@ export class TrainingSession {
   get targetEpochs(): number { return this.#targetEpochs; }
   get runStart(): number { return this.#runStart; }
   get epochProgress(): number { return this.#order.progress; }
+  /** Where a session that replaces this one goes on from (a backend switch). */
+  get resumePoint(): ResumePoint { return { step: this.step, epochsDone: this.epochsDone, epochProgress: this.epochProgress, targetEpochs: this.targetEpochs, runStart: this.runStart }; }
   /** The latest checked settings (a copy), changes queued while running included: what the next step uses. */
   get hyperparams(): Hyperparams {
     return this.#settings.requested;

@@ -7,7 +7,7 @@ import { MNIST_PRESETS, type ModelSpec } from './modelSpec';
 import { generateCode } from './codegen';
 import type { Evaluation } from './trainingTypes';
 import type { ToyTrainerDefinition } from './toyTrainer';
-import type { TaskSpec } from '../worker/protocol';
+import type { TaskSpec } from './trainingTypes';
 
 /** The training digits there are (10,000 less the 2,000 held out for validation). */
 export const ALL_TRAINING_DIGITS = 8000;

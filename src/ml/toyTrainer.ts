@@ -5,7 +5,7 @@ import { checkValues, defaults, type Schema, type Values } from './schema';
 import type { Hyperparams } from './hyperparams';
 import type { ModelSpec } from './modelSpec';
 import type { Evaluation, TrainingData } from './trainingTypes';
-import type { BackendChoice, SessionTuning, TaskSpec } from '../worker/protocol';
+import type { BackendChoice, SessionTuning, TaskSpec } from './trainingTypes';
 
 /**
  * The data a toy trainer trains on: arrays made in the page, or a data set the worker loads

@@ -122,30 +122,32 @@ export interface SessionCallbacks {
 }
 
 /** What a `TrainingSession` is built from. */
-export interface SessionOptions {
-  spec: ModelSpec;
-  data: TrainingData;
-  /** Checked against TRAINING_SCHEMA by the session (missing keys take its defaults). */
-  hyper: Hyperparams;
-  callbacks?: SessionCallbacks;
+/** Where a run goes on from: the step and epoch count of an earlier session (a backend switch, a saved model). */
+export interface ResumePoint {
+  step: number;
+  epochsDone: number;
+  epochProgress?: number;
+  targetEpochs?: number;
+  runStart?: number;
+}
+
+/**
+ * How a run is measured and paced: what a widget chooses once for all its runs. Declared here once;
+ * the worker protocol sends it as it is and the handler passes it to the session unchanged.
+ */
+export interface SessionTuning {
   seed?: number;
   /** Evaluations per epoch (the last one is at the epoch's end). */
   evaluationsPerEpoch?: number;
-  /** Read losses back from the device after this many batches… */
-  readEvery?: number;
-  /** …or after this many milliseconds, whichever comes first. */
-  readIntervalMs?: number;
   /**
    * Evaluate the whole training set (small toy data), or its first N examples (a fixed sample of a
    * large set), instead of reporting a running mean.
    */
   evaluateTrainingSet?: boolean | number;
   reportPredictions?: boolean;
-  /** A loss above this multiple of the first loss counts as runaway. */
-  runawayFactor?: number;
   /** Send the weights with every report (tiny models whose parameters the page draws). */
   reportWeights?: boolean;
-  /** Slow training down to at most this many steps a second, so a learner can watch each step (checked against PACE_SCHEMA). */
+  /** Slow training down to at most this many steps a second, so a learner can watch each step (checked against PACE_SCHEMA; 0 = full speed). */
   stepsPerSecond?: number;
   /**
    * Evaluate at most this often, in ms (0 = at every due point). Tiny toy sets end an epoch every
@@ -155,14 +157,38 @@ export interface SessionOptions {
   evaluationIntervalMs?: number;
   /** The largest share of the time evaluations may take (e.g. 0.05); they are spaced out to fit. */
   evaluationBudget?: number;
+  /** Evaluate in the training worker even where another thread could (the benchmark compares the two); read by the worker, not the session. */
+  inLineEvaluation?: boolean;
+}
+
+export interface SessionOptions extends Omit<SessionTuning, 'inLineEvaluation'> {
+  spec: ModelSpec;
+  data: TrainingData;
+  /** Checked against TRAINING_SCHEMA by the session (missing keys take its defaults). */
+  hyper: Hyperparams;
+  callbacks?: SessionCallbacks;
+  /** Read losses back from the device after this many batches… */
+  readEvery?: number;
+  /** …or after this many milliseconds, whichever comes first. */
+  readIntervalMs?: number;
+  /** A loss above this multiple of the first loss counts as runaway. */
+  runawayFactor?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
-  resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number; runStart?: number };
+  resume?: ResumePoint;
   /**
    * Evaluates on the validation set on another thread while training goes on (see
    * backgroundEvaluations.ts). Used only when the training set itself is not evaluated.
    */
   validationEvaluator?: ValidationEvaluator;
 }
+
+/** Where a run's data comes from: the MNIST asset (a subset of it), or arrays sent with the request. */
+export type TaskSpec =
+  | { kind: 'mnist'; url: string; validationCount?: number; trainCount?: number; seed?: number }
+  | { kind: 'arrays'; data: TrainingData };
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
 
 /** The validation pass of an evaluation, run elsewhere (another worker) on a copy of the weights. */
 export interface ValidationEvaluator {

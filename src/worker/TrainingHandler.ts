@@ -1,7 +1,7 @@
 import { tf } from '../ml/tf';
 import { warmUp } from '../ml/trainStep';
 import { TrainingSession } from '../ml/TrainingSession';
-import type { TrainingData, ValidationEvaluator } from '../ml/trainingTypes';
+import type { ResumePoint, TrainingData, ValidationEvaluator } from '../ml/trainingTypes';
 import { digitsTrainingData, loadMnist, type MnistData } from '../ml/mnist';
 import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
@@ -258,7 +258,7 @@ export class TrainingHandler {
         weights = this.#checkpoint;
       }
       // Read after the pause: the new session carries on with the old one's settings and count.
-      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: { step: old.step, epochsDone: old.epochsDone, epochProgress: old.epochProgress, targetEpochs: old.targetEpochs, runStart: old.runStart } } : null;
+      const carried = old ? { hyper: old.hyperparams, stepsPerSecond: old.stepsPerSecond, health: old.health, resume: old.resumePoint } : null;
       await this.#disposeSession();
       try {
         this.#backend = await this.#env.setupBackend(backend, () => this.#onContextLost());
@@ -302,7 +302,7 @@ export class TrainingHandler {
   }
 
   /** A new session for a saved or uploaded model: its spec and weights (checked by modelFiles), trained on from `resume`. */
-  async #adoptModel(spec: ModelSpec, hyper: Hyperparams, weights: Float32Array[], resume: { step: number; epochsDone: number }) {
+  async #adoptModel(spec: ModelSpec, hyper: Hyperparams, weights: Float32Array[], resume: ResumePoint) {
     const old = this.#session;
     const live = { hyper, stepsPerSecond: old?.stepsPerSecond, health: old?.health ?? false, resume };
     await this.#disposeSession();
@@ -324,27 +324,23 @@ export class TrainingHandler {
     return this.#warming;
   }
 
-  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number; runStart?: number } }): void {
+  #startSession(live: { hyper: Hyperparams; stepsPerSecond?: number; health: boolean; resume?: ResumePoint }): void {
     const config = this.#sessionConfig!;
     const runId = ++this.#runId;
     this.#checkpoint = null;
     // The current session reports under the current run (a reset starts a new one); a replaced one under its own.
     const emit = (event: SessionEvent): void => this.#emit(event, this.#session === session ? this.#runId : runId);
     const collapse = new CollapseFollowUp();
+    // The widget's tuning goes to the session as it is (one type, SessionTuning); the pace is live.
+    const { inLineEvaluation, ...tuning } = config.tuning;
     const session: TrainingSession = new TrainingSession({
+      ...tuning,
       spec: config.spec,
       data: this.#data!,
       hyper: live.hyper,
-      seed: config.tuning.seed,
-      evaluationsPerEpoch: config.tuning.evaluationsPerEpoch,
-      evaluateTrainingSet: config.tuning.evaluateTrainingSet,
-      reportPredictions: config.tuning.reportPredictions,
-      reportWeights: config.tuning.reportWeights,
       stepsPerSecond: live.stepsPerSecond,
-      evaluationIntervalMs: config.tuning.evaluationIntervalMs,
-      evaluationBudget: config.tuning.evaluationBudget,
       resume: live.resume,
-      validationEvaluator: config.tuning.inLineEvaluation ? undefined : this.#env.validationEvaluator?.(config.spec, this.#data!, this.#backend),
+      validationEvaluator: inLineEvaluation ? undefined : this.#env.validationEvaluator?.(config.spec, this.#data!, this.#backend),
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),
         onStep: (progress) => emit({ kind: 'step', progress }),

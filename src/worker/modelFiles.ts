@@ -23,7 +23,7 @@ import {
   type ReadModel,
 } from '../ml/modelFormat';
 import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
-import type { Evaluation, TrainingData } from '../ml/trainingTypes';
+import type { Evaluation, ResumePoint, TrainingData } from '../ml/trainingTypes';
 import type { TrainingSession } from '../ml/TrainingSession';
 import type { ModelStorage } from './modelStorage';
 import { storageMessage } from './storageErrors';
@@ -38,7 +38,7 @@ export interface ModelHost {
   data(): TrainingData | null;
   current(): { session: TrainingSession; spec: ModelSpec; tuning: SessionTuning } | null;
   /** Replaces the session with one built from `spec` and these weights (already checked against it). */
-  adopt(spec: ModelSpec, hyper: Hyperparams, weights: Float32Array[], resume: { step: number; epochsDone: number }): Promise<{ runId: number; summary: ModelSummary }>;
+  adopt(spec: ModelSpec, hyper: Hyperparams, weights: Float32Array[], resume: ResumePoint): Promise<{ runId: number; summary: ModelSummary }>;
 }
 
 /** Reading uploaded files is given this long; a problem is named within it, never awaited forever. */

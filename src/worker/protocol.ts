@@ -4,7 +4,7 @@
 import type { Hyperparams } from '../ml/hyperparams';
 import type { ModelSpec, ModelSummary } from '../ml/modelSpec';
 import type { LrFinderResult } from '../ml/lrFinder';
-import type { DivergenceReport, Evaluation, HyperChange, SessionState, StepProgress, TrainingData } from '../ml/trainingTypes';
+import type { BackendChoice, BackendName, DivergenceReport, Evaluation, HyperChange, SessionState, SessionTuning, StepProgress, TaskSpec } from '../ml/trainingTypes';
 import type { HiddenActivations } from '../ml/trainingTypes';
 import type { FeatureMaps, Filters } from '../ml/featureMaps';
 import type { PixelDistance } from '../ml/pixelSimilarity';
@@ -12,8 +12,8 @@ import type { LadderRungName, LadderSettings } from '../ml/ladder/ladder';
 import type { TrainedSoFar } from '../ml/modelFormat';
 import type { WasmParts } from '../ml/wasm/parts';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
+// Run settings, data sources and backend names are the ML core's (declared once, in src/ml).
+export type { BackendChoice, BackendName, SessionTuning, TaskSpec } from '../ml/trainingTypes';
 
 export interface BackendInfo {
   name: BackendName;
@@ -30,28 +30,6 @@ export interface BackendInfo {
   measured?: { backend: string; ms: number }[];
   /** Backends that were tried first and failed, with why. */
   failed: { name: BackendName; error: string }[];
-}
-
-export type TaskSpec =
-  | { kind: 'mnist'; url: string; validationCount?: number; trainCount?: number; seed?: number }
-  | { kind: 'arrays'; data: TrainingData };
-
-export interface SessionTuning {
-  evaluationsPerEpoch?: number;
-  /** The whole training set, or (a number) its first examples: a fixed sample. */
-  evaluateTrainingSet?: boolean | number;
-  reportPredictions?: boolean;
-  /** Send the weights with each progress report (tiny models only). */
-  reportWeights?: boolean;
-  /** Slow training to this many steps a second (0 = full speed). */
-  stepsPerSecond?: number;
-  /** Evaluate at most this often (tiny toy sets finish an epoch every few ms). */
-  evaluationIntervalMs?: number;
-  /** The largest share of the time evaluations may take (e.g. 0.05): they are spaced out to fit. */
-  evaluationBudget?: number;
-  /** Evaluate in the training worker even where another thread could (the benchmark compares the two). */
-  inLineEvaluation?: boolean;
-  seed?: number;
 }
 
 /** Request payload and reply for each request type. */

@@ -3,7 +3,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import App from '../../src/app/App.svelte';
-import { parseLessonFiles } from '../../src/app/lessonParser';
+import { parseLessonFiles } from '../../scripts/lessonParser';
 import { ProgressStore } from '../../src/app/progress.svelte';
 import { Router } from '../../src/app/Router.svelte';
 import { ThemeState } from '../../src/app/ThemeState.svelte';

@@ -4,7 +4,7 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { THEME_KEY, ThemeState, type SystemScheme } from '../../src/app/ThemeState.svelte';
-import type { StorageLike } from '../../src/app/progress.svelte';
+import type { StorageLike } from '../../src/shared/storage';
 import { THEME_BOOT_SCRIPT } from '../../scripts/themeBoot';
 import { CONTENT_SECURITY_POLICY, THEME_BOOT_HASH } from '../../scripts/contentPolicy';
 

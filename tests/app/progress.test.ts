@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROGRESS_STORAGE_KEY, ProgressStore, type StorageLike } from '../../src/app/progress.svelte';
+import { PROGRESS_STORAGE_KEY, ProgressStore } from '../../src/app/progress.svelte';
+import type { StorageLike } from '../../src/shared/storage';
 
 class MemoryStorage implements StorageLike {
   items = new Map<string, string>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Router, lessonHref, parseHash, type HashSource } from '../../src/app/Router.svelte';
+import { Router, type HashSource } from '../../src/app/Router.svelte';
+import { lessonHref, parseHash } from '../../src/shared/routes';
 
 describe('parseHash', () => {
   it.each([

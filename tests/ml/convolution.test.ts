@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/ml/tf';
 import { KERNEL_PRESETS, convolve, kernelResponses, presetOf, setWeight, windowAt, type Kernel } from '../../src/ml/convolution';
-import { checkMet } from '../../src/app/exerciseCheck';
+import { checkMet } from '../../src/shared/exerciseCheck';
 import { lessonCheck } from '../lessonExercises';
 import { useCpu } from './helpers';
 

@@ -1,4 +1,4 @@
-import { checkMet } from '../../src/app/exerciseCheck';
+import { checkMet } from '../../src/shared/exerciseCheck';
 import { lessonBound, lessonCheck } from '../lessonExercises';
 import { describe, expect, it } from 'vitest';
 import {

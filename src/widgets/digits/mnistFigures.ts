@@ -1,6 +1,6 @@
 // What the digit trainer reports to a lesson's exercise checks, and how a challenge stands. Pure,
 // so the checks of lesson 9 can be tested without a worker or a page.
-import type { Figures } from '../../app/exerciseCheck';
+import type { Figures } from '../../shared/exerciseCheck';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { Evaluation } from '../../ml/trainingTypes';
 

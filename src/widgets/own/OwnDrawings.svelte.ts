@@ -2,7 +2,7 @@
 // small (784 bytes a drawing, at most 5 × 100 drawings: about 0.55 MB as text), so localStorage
 // holds them without a dependency; its writes are all-or-nothing, so when the storage is full the
 // last good copy stays saved and the learner gets a notice.
-import type { StorageLike } from '../../app/progress.svelte';
+import type { StorageLike } from '../../shared/storage';
 import { parseDrawings, serializeDrawings } from '../../ml/drawingsFile';
 import { MAX_CLASSES, MAX_PER_CLASS, checkClassName, type DrawingClass } from '../../ml/ownClassifier';
 

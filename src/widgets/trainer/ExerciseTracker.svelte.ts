@@ -1,4 +1,4 @@
-import { checkMet, type ExerciseCheck, type Figures } from '../../app/exerciseCheck';
+import { checkMet, type ExerciseCheck, type Figures } from '../../shared/exerciseCheck';
 
 /** An exercise as a widget receives it from the lesson (its frontmatter entry, parsed at build time). */
 export interface WidgetExercise {

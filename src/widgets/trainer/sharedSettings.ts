@@ -1,5 +1,5 @@
 import { checkValues, toQuery, type Schema, type Values } from '../../ml/schema';
-import { excerpt, linkHash, readLinkSettings, readQuerySettings, unknownSettingsMessage } from '../../app/shareLink';
+import { excerpt, linkHash, readLinkSettings, readQuerySettings, unknownSettingsMessage } from '../../shared/shareLink';
 
 export interface LinkedSettings<S extends Schema> {
   /** Settings of the schema the link gives, checked (clamped, looked up) like anything typed. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DRAWINGS_STORAGE_KEY, OwnDrawings, STARTING_CLASSES } from '../../../src/widgets/own/OwnDrawings.svelte';
 import { DRAWING_PIXELS } from '../../../src/ml/ownClassifier';
-import type { StorageLike } from '../../../src/app/progress.svelte';
+import type { StorageLike } from '../../../src/shared/storage';
 
 class FakeStorage implements StorageLike {
   items = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { linkedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
-import { MAX_HASH_LENGTH, linkHash } from '../../../src/app/shareLink';
+import { MAX_HASH_LENGTH, linkHash } from '../../../src/shared/shareLink';
 import { checkParam, defaults, type Param, type Schema, type Values } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
 import { WIDGET_LINK_SCHEMAS } from '../../../src/widgets/linkSchemas';

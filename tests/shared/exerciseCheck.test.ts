@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMet, parseCheck, type ExerciseCheck } from '../../src/app/exerciseCheck';
+import { checkMet, parseCheck, type ExerciseCheck } from '../../src/shared/exerciseCheck';
 import { lessonCheck } from '../lessonExercises';
 
 describe('checkMet', () => {

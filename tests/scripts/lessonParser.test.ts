@@ -7,7 +7,7 @@ import {
   parseWidgetBlock,
   slugFromPath,
   type LessonSegment,
-} from '../../src/app/lessonParser';
+} from '../../scripts/lessonParser';
 
 const identity = (html: string) => html;
 const options = { sanitize: identity, knownWidgets: new Set(['mnist-trainer']) };

@@ -5,10 +5,10 @@ import { Marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 // Explicit .ts extensions: this module is also loaded with vite.config.ts, where Vite's coming
 // native config loader (Node's own TypeScript support) resolves no extensionless paths.
-import { parseCheck, type ExerciseCheck } from './exerciseCheck.ts';
-import type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
+import { parseCheck, type ExerciseCheck } from '../src/shared/exerciseCheck.ts';
+import type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from '../src/app/lessonLibrary.ts';
 
-export type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from './lessonLibrary.ts';
+export type { Exercise, Lesson, LessonFileError, LessonLibrary, LessonSegment } from '../src/app/lessonLibrary.ts';
 
 export interface LessonParseOptions {
   /** Cleans untrusted HTML (DOMPurify at build time). Applied to every piece of HTML produced. */
