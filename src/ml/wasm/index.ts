@@ -1,5 +1,6 @@
 import { tf } from '../tf';
-import { ALL_WASM_PARTS, setSwitches, switchedOn, WASM_PARTS, type WasmPart, type WasmParts } from './parts';
+import { ALL_WASM_PARTS, WASM_PARTS, type WasmPart, type WasmParts } from './parts';
+import { setSwitches, switchedOn, switchesAskedLast } from './switches';
 import { registerSimdKernels, simdKernelsAvailable } from './simdKernels';
 import { replaceConvGradients } from './convGradients';
 import { shareIdentity } from './identity';
@@ -21,9 +22,6 @@ export { HostAdam } from './hostAdam';
 export { hostSoftmaxCrossEntropy } from './hostLoss';
 export { hasTrainingBlocks, trainingForward } from './convBlocks';
 
-/** The parts asked for last: all until someone asks otherwise (the worker's init request, a test). */
-let asked: Readonly<WasmParts> = ALL_WASM_PARTS;
-
 /**
  * Puts the parts that are on in place and takes those that are off out again, for this worker.
  * `parts` names the parts to change (each one not named is on); without it, the parts asked for
@@ -34,8 +32,7 @@ let asked: Readonly<WasmParts> = ALL_WASM_PARTS;
  * Returns the parts switched on.
  */
 export function installWasm(parts?: Partial<WasmParts>): WasmParts {
-  if (parts) asked = Object.freeze({ ...ALL_WASM_PARTS, ...parts });
-  const on = { ...asked };
+  const on = parts ? { ...ALL_WASM_PARTS, ...parts } : switchesAskedLast();
   if (on.simdKernels) registerSimdKernels();
   replaceConvGradients(on.convGradients);
   shareIdentity(on.identity);
