@@ -9,10 +9,11 @@ import { switchedOn } from './switches';
  * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in
  * one pass what took several generic kernels.
  *
- * They run on the training thread alone (tfjs's wasm threads serve XNNPACK's kernels only), on
- * either wasm build: for the threaded build (the one several threads start), whose heap is
- * shared, each module is assembled a second time to import a shared memory. Where they cannot
- * run (another backend, channel counts they do not cover) the callers keep their tfjs-op paths.
+ * Each call runs whole on the thread that makes it (the worker's), whatever the thread count:
+ * tfjs's wasm threads serve XNNPACK's kernels only. They run on either wasm build: for the
+ * threaded build (the one several threads start), whose heap is shared, each module is assembled
+ * a second time to import a shared memory. Where they cannot run (another backend, channel counts
+ * they do not cover) the callers keep their tfjs-op paths.
  */
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
