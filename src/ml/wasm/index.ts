@@ -10,8 +10,8 @@ import { tensorsInHostMemory } from './hostMemory';
 
 /**
  * The one seam between Gradient Lab and its backend-specific speed-ups. Everything here is
- * optional, one switch per part (parts.ts), except registerTrainingKernels: wasm lacks a kernel
- * that training conv layers needs. With every part off, training runs tfjs's own kernels and
+ * optional, one switch per part (parts.ts names them, switches.ts holds them), except
+ * registerTrainingKernels: wasm lacks a kernel that training conv layers needs. With every part off, training runs tfjs's own kernels and
  * gradients (and that one kernel); the rest of the core asks wasmPart() which path to take and
  * imports nothing else from this folder.
  */
