@@ -174,6 +174,7 @@ export function digitsTrainingData(mnist: MnistData, validationCount: number, se
 /**
  * How the digit widgets' sessions evaluate: four times an epoch at most, and in line never more
  * than 5 % of the time (on a slow machine the 2,000-digit validation pass is spaced out to fit).
- * On another thread they come about once a second (see backgroundEvaluations.ts).
+ * On another thread they may come twice as often, within a quarter of that thread's time (see
+ * backgroundEvaluations.ts).
  */
 export const DIGITS_TUNING = { evaluationsPerEpoch: 4, evaluationBudget: 0.05 } as const;

@@ -3,11 +3,12 @@
 // The training worker's evaluation worker (see EvaluationHandler.ts). One WebAssembly thread:
 // the training worker has the other cores it was given.
 import { EvaluationHandler } from './EvaluationHandler';
-import { startWasmBackend } from './backends';
+import { BackendStarter } from './BackendStarter';
 import type { EvaluationRequest } from './evaluationProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const handler = new EvaluationHandler((reply, transfer) => scope.postMessage(reply, transfer), () => startWasmBackend(1));
+const backends = new BackendStarter();
+const handler = new EvaluationHandler((reply, transfer) => scope.postMessage(reply, transfer), () => backends.startWasm(1));
 /** Takes over the worker's messages, answering first those that came while this module loaded. */
 export function serve(early: MessageEvent<EvaluationRequest>[]): void {
   scope.onmessage = (event: MessageEvent<EvaluationRequest>) => void handler.handle(event.data);

@@ -10,7 +10,7 @@ import { simdPoolGradient } from './simdKernels';
  * Through tfjs-layers a conv layer trains as separate kernels: conv, a broadcast bias add, ReLU,
  * then the pool; backwards, the pool's gradient, ReLU's mask (step, multiply), the bias sum, the
  * filter and input gradients. On the first conv of the CNN each of those passes walks a
- * 64×24×24×8 tensor, and tfjs fuses nothing while it records gradients. Here the forward pass is
+ * batch×24×24×8 tensor (32×24×24×8 in lesson 1), and tfjs fuses nothing while it records gradients. Here the forward pass is
  * XNNPACK's conv with bias and ReLU in one kernel, then the pool; the backward pass routes the
  * pooled gradient (masked where the window's maximum was 0, which is exactly ReLU's mask there)
  * to the window maxima, sums it for the bias, and computes the filter and

@@ -5,18 +5,20 @@ import { simdFilterGradient, simdInputGradient } from './simdKernels';
 import { convPadding, plainFilterGradient } from './trainingKernels';
 
 /**
- * Conv2D and MaxPool gradients for wasm built from its fast kernels (the convGradients part).
- * tfjs's own gradients run wasm's Conv2DBackpropInput and MaxPoolGrad kernels, naive loops; these
+ * Conv2D and MaxPool gradients built from wasm's fast kernels (the convGradients part). On wasm,
+ * tfjs's own gradients run its Conv2DBackpropInput and MaxPoolGrad kernels, naive loops; these
  * compute the same from XNNPACK's convolution and element-wise ops, and, with the simdKernels
- * part, from hand-written SIMD passes (a CNN step went from 35 to 18 ms in Node). The conv blocks
- * (convBlocks.ts) use the same functions. Each is checked against the cpu backend's kernels to
- * 1e-4 (tests/ml/wasm/convGradients.test.ts).
+ * part, from hand-written SIMD passes (a CNN step went from 35 to 18 ms in Node).
+ * replaceConvGradients registers them as the Conv2D and MaxPool gradients, which tfjs keeps once
+ * for every backend: the replacement runs them on wasm only and hands every other backend to
+ * tfjs's own gradient. The conv blocks (convBlocks.ts) call the same functions directly. Each is
+ * checked against the cpu backend's kernels to 1e-4 (tests/ml/wasm/convGradients.test.ts).
  */
 
 /**
  * The filter gradient of an NHWC convolution: a hand-written SIMD pass where it beats XNNPACK's
- * route (see below), else the convolution trainingKernels.ts registers as wasm's
- * Conv2DBackpropFilter, which runs on any backend.
+ * route (see below), else plainFilterGradient (trainingKernels.ts): a convolution from ops every
+ * backend has, the same one trainingKernels.ts registers as wasm's Conv2DBackpropFilter kernel.
  */
 export function filterGradient(
   x: tf.Tensor4D,
@@ -107,9 +109,10 @@ const pair = (v: number | [number, number]): [number, number] => (typeof v === '
 
 /**
  * Puts the Conv2D and MaxPool gradients above in place (on) or tfjs's own back (off). tfjs keeps
- * one gradient per kernel for all backends: on every backend but wasm, and for what these do not
- * cover on wasm (NCHW, dilation, explicit padding, pools that do not tile), tfjs's own gradient
- * runs, so the other backends compute exactly what they did before.
+ * one gradient per kernel for all backends, so the replacement is registered for every backend:
+ * on every backend but wasm, and for what these do not cover on wasm (NCHW, dilation, explicit
+ * padding, pools that do not tile), it runs tfjs's own gradient, so the other backends compute
+ * exactly what they did before.
  */
 export function replaceConvGradients(on: boolean): boolean {
   const conv = replaceGradient('Conv2D', on, (tfjs) => (dy, saved, attrs) => {

@@ -4,7 +4,7 @@ import { tf } from '../tf';
  * Softmax cross-entropy of integer labels and the batch accuracy in one pass over the logits, in
  * JavaScript, for backends whose tensors live in ordinary memory (see hostMemory.ts). tfjs builds
  * the same from about twenty kernels (one-hot labels, log-softmax, the weighted mean, its
- * gradient; arg-max, equal, cast and mean for the accuracy) on a 64×10 tensor, where each
+ * gradient; arg-max, equal, cast and mean for the accuracy) on a batch×10 tensor (32×10 in lesson 1), where each
  * kernel's dispatch costs more than its arithmetic. The maths is tfjs's: the mean over the batch
  * of logsumexp(z) − z[label], whose gradient is (softmax(z) − one-hot) / batch; the accuracy
  * counts the first largest logit, as tf.argMax does (tests/ml/wasm/hostLoss.test.ts compares both).

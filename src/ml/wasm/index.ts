@@ -1,5 +1,6 @@
 import { tf } from '../tf';
-import { ALL_WASM_PARTS, setSwitches, switchedOn, WASM_PARTS, type WasmPart, type WasmParts } from './parts';
+import { ALL_WASM_PARTS, WASM_PARTS, type WasmPart, type WasmParts } from './parts';
+import { setSwitches, switchedOn, switchesAskedLast } from './switches';
 import { registerSimdKernels, simdKernelsAvailable } from './simdKernels';
 import { replaceConvGradients } from './convGradients';
 import { shareIdentity } from './identity';
@@ -9,8 +10,8 @@ import { tensorsInHostMemory } from './hostMemory';
 
 /**
  * The one seam between Gradient Lab and its backend-specific speed-ups. Everything here is
- * optional, one switch per part (parts.ts), except registerTrainingKernels: wasm lacks a kernel
- * that training conv layers needs. With every part off, training runs tfjs's own kernels and
+ * optional, one switch per part (parts.ts names them, switches.ts holds them), except
+ * registerTrainingKernels: wasm lacks a kernel that training conv layers needs. With every part off, training runs tfjs's own kernels and
  * gradients (and that one kernel); the rest of the core asks wasmPart() which path to take and
  * imports nothing else from this folder.
  */
@@ -20,9 +21,6 @@ export { registerTrainingKernels } from './trainingKernels';
 export { HostAdam } from './hostAdam';
 export { hostSoftmaxCrossEntropy } from './hostLoss';
 export { hasTrainingBlocks, trainingForward } from './convBlocks';
-
-/** The parts asked for last: all until someone asks otherwise (the worker's init request, a test). */
-let asked: Readonly<WasmParts> = ALL_WASM_PARTS;
 
 /**
  * Puts the parts that are on in place and takes those that are off out again, for this worker.
@@ -34,8 +32,7 @@ let asked: Readonly<WasmParts> = ALL_WASM_PARTS;
  * Returns the parts switched on.
  */
 export function installWasm(parts?: Partial<WasmParts>): WasmParts {
-  if (parts) asked = Object.freeze({ ...ALL_WASM_PARTS, ...parts });
-  const on = { ...asked };
+  const on = parts ? { ...ALL_WASM_PARTS, ...parts } : switchesAskedLast();
   if (on.simdKernels) registerSimdKernels();
   replaceConvGradients(on.convGradients);
   shareIdentity(on.identity);

@@ -27,18 +27,3 @@ export const NO_WASM_PARTS: Readonly<WasmParts> = Object.freeze({ simdKernels: f
 
 export const WASM_PARTS = Object.keys(ALL_WASM_PARTS) as WasmPart[];
 
-/**
- * The switches installWasm set last: none before it runs, so code that never installs the parts
- * runs tfjs's plain path. One per worker, like the tfjs kernel registry it mirrors.
- */
-let switches: Readonly<WasmParts> = NO_WASM_PARTS;
-
-/** Whether `part` is switched on (whether it applies to the current backend is index.ts's wasmPart). */
-export function switchedOn(part: WasmPart): boolean {
-  return switches[part];
-}
-
-/** Sets the switches (installWasm, once it has put the parts in place). */
-export function setSwitches(parts: WasmParts): void {
-  switches = Object.freeze({ ...parts });
-}

@@ -1,6 +1,6 @@
 import { tf } from '../tf';
 import { instantiateKernels, type KernelExports } from './kernels/instantiate';
-import { switchedOn } from './parts';
+import { switchedOn } from './switches';
 
 /**
  * Hand-written WebAssembly SIMD kernels (src/ml/wasm/kernels/*.wat; the simdKernels part) that work directly on
@@ -9,10 +9,11 @@ import { switchedOn } from './parts';
  * kernel for wasm (the engine tracks, frees and profiles its outputs like any other) and does in
  * one pass what took several generic kernels.
  *
- * They run on the training thread alone (tfjs's wasm threads serve XNNPACK's kernels only), on
- * either wasm build: for the threaded build (the one several threads start), whose heap is
- * shared, each module is assembled a second time to import a shared memory. Where they cannot
- * run (another backend, channel counts they do not cover) the callers keep their tfjs-op paths.
+ * Each call runs whole on the thread that makes it (the worker's), whatever the thread count:
+ * tfjs's wasm threads serve XNNPACK's kernels only. They run on either wasm build: for the
+ * threaded build (the one several threads start), whose heap is shared, each module is assembled
+ * a second time to import a shared memory. Where they cannot run (another backend, channel counts
+ * they do not cover) the callers keep their tfjs-op paths.
  */
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
@@ -24,7 +25,12 @@ type WasmBackend = {
 };
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 
-const instances = new WeakMap<WebAssembly.Memory, KernelExports>();
+/**
+ * Each wasm backend's kernels, bound to its heap, or null where they cannot run there: found at
+ * the backend's first use and dropped with it. A cache of what that backend's heap allows, not a
+ * setting; keyed by the backend, since that is all tfjs hands a kernel.
+ */
+const kernelsByBackend = new WeakMap<object, KernelExports | null>();
 
 /** The wasm backend's heap. */
 function heapOf(backend: WasmBackend): WebAssembly.Memory | null {
@@ -34,22 +40,23 @@ function heapOf(backend: WasmBackend): WebAssembly.Memory | null {
 
 /** The kernels bound to this backend's heap, or null where they cannot run (see above). */
 function kernelsFor(backend: WasmBackend): KernelExports | null {
-  const memory = heapOf(backend);
-  if (!memory) return null;
-  let exports = instances.get(memory);
-  if (!exports) {
-    exports = instantiateKernels(memory);
-    instances.set(memory, exports);
+  let kernels = kernelsByBackend.get(backend);
+  if (kernels === undefined) {
+    try {
+      const memory = heapOf(backend);
+      kernels = memory ? instantiateKernels(memory) : null;
+    } catch {
+      kernels = null;
+    }
+    kernelsByBackend.set(backend, kernels);
   }
-  return exports;
+  return kernels;
 }
 
 const POOL_GRADIENT = 'GradientLabPoolGradient';
 const FILTER_GRADIENT = 'GradientLabConvFilterGradient';
 const INPUT_GRADIENT = 'GradientLabConvInputGradient';
 const ADAM = 'GradientLabAdam';
-/** Whether a wasm backend can run them: checked once per backend. */
-const usable = new WeakMap<object, boolean>();
 
 type At = (t: TensorInfo) => number;
 
@@ -111,18 +118,7 @@ export function registerSimdKernels(): void {
 
 /** Whether the SIMD kernels run on the current backend: switched on (installWasm), on wasm, with its heap found. */
 export function simdKernelsAvailable(): boolean {
-  if (!switchedOn('simdKernels') || tf.getBackend() !== 'wasm') return false;
-  const backend = tf.backend() as unknown as WasmBackend;
-  let ok = usable.get(backend);
-  if (ok === undefined) {
-    try {
-      ok = kernelsFor(backend) !== null;
-    } catch {
-      ok = false;
-    }
-    usable.set(backend, ok);
-  }
-  return ok;
+  return switchedOn('simdKernels') && tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as unknown as WasmBackend) !== null;
 }
 
 /**

@@ -4,8 +4,9 @@ import { tf } from '../tf';
  * What training needs on wasm, not a speed-up. tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter
  * kernel, so tfjs's own Conv2D gradient fails there and a conv layer cannot train. The filter
  * gradient is itself a convolution: convolve the (padded) input with the output gradient, with
- * the batch and channel axes swapped. registerTrainingKernels registers that, for wasm only,
- * from ops wasm has (pad, transpose, XNNPACK's conv2d, slice); it is checked against the cpu
+ * the batch and channel axes swapped. registerTrainingKernels registers that as wasm's
+ * Conv2DBackpropFilter kernel, for wasm only and only where tfjs-backend-wasm has none of its own,
+ * made of ops wasm has (pad, transpose, XNNPACK's conv2d, slice); it is checked against the cpu
  * backend's own kernel in tests/ml/wasm/trainingKernels.test.ts.
  */
 

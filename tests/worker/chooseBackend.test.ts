@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { chooseBackend, type BackendProbe } from '../../src/worker/backends';
+import { chooseBackend, wasmThreadOptions, type BackendProbe } from '../../src/worker/chooseBackend';
+import { allowWasmThreads } from '../../src/worker/tfjsInternals';
 import type { BackendName } from '../../src/worker/protocol';
 
 const SWIFTSHADER = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
@@ -138,19 +139,17 @@ describe('a backend the learner chose', () => {
 });
 
 describe('wasm threads on a machine with few cores', () => {
-  it('lets tfjs’s thread pool (capped at half the reported cores) have the threads asked for, without changing the options offered', async () => {
-    const { allowWasmThreads, wasmThreadOptions } = await import('../../src/worker/backends');
+  // The options offered come from the cores passed in (read or measured before the override), so the override cannot change them.
+  it('lets tfjs’s thread pool (capped at half the reported cores) have the threads asked for', () => {
     // A 2-core machine's navigator, as a worker sees it.
     const nav = { hardwareConcurrency: 2 };
     vi.stubGlobal('navigator', nav);
-    const before = wasmThreadOptions();
     try {
       allowWasmThreads(2);
       // tfjs computes min(asked, reported / 2): two threads need four reported cores.
       expect(Math.floor(nav.hardwareConcurrency / 2)).toBeGreaterThanOrEqual(2);
       allowWasmThreads(3);
       expect(Math.floor(nav.hardwareConcurrency / 2)).toBeGreaterThanOrEqual(3);
-      expect(wasmThreadOptions()).toEqual(before);
     } finally {
       vi.unstubAllGlobals();
     }
@@ -158,18 +157,11 @@ describe('wasm threads on a machine with few cores', () => {
 });
 
 describe('wasm threads and the page', () => {
-  it('never asks for every core: the page keeps one to draw on while the worker trains', async () => {
-    const { wasmThreadOptions } = await import('../../src/worker/backends');
-    vi.stubGlobal('crossOriginIsolated', true);
-    try {
-      expect(wasmThreadOptions(1)).toEqual([1]);
-      expect(wasmThreadOptions(2)).toEqual([1]);
-      expect(wasmThreadOptions(4)).toEqual([1, 3]);
-      expect(wasmThreadOptions(16)).toEqual([1, 4]);
-      vi.stubGlobal('crossOriginIsolated', false);
-      expect(wasmThreadOptions(16)).toEqual([1]);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+  it('never asks for every core: the page keeps one to draw on while the worker trains', () => {
+    expect(wasmThreadOptions(1, true)).toEqual([1]);
+    expect(wasmThreadOptions(2, true)).toEqual([1]);
+    expect(wasmThreadOptions(4, true)).toEqual([1, 3]);
+    expect(wasmThreadOptions(16, true)).toEqual([1, 4]);
+    expect(wasmThreadOptions(16, false)).toEqual([1]);
   });
 });
