@@ -1,4 +1,4 @@
-import { WorkerError, type Calls, type CallType, type ErrorCode, type SessionEvent, type WorkerMessage } from './protocol';
+import { RUN_STARTING_CALLS, WorkerError, type Calls, type CallType, type ErrorCode, type RunStart, type SessionEvent, type WorkerMessage } from './protocol';
 
 export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -44,9 +44,8 @@ export class TrainingClient {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.#worker.postMessage({ type, id, ...request }, options.transfer ?? []);
     }).then((reply) => {
-      const withRun = reply as { runId?: number };
       // configure, reset and loading a model start a new run: events of older runs are stale from here on.
-      if (typeof withRun?.runId === 'number') this.#runId = withRun.runId;
+      if (RUN_STARTING_CALLS.has(type)) this.#runId = (reply as RunStart).runId;
       return reply;
     });
   }
