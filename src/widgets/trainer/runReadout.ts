@@ -88,3 +88,8 @@ export function readyLabel(stage: ReadyStage, download: DownloadProgress | null)
 export function percentText(fraction: number): string {
   return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)} %`;
 }
+
+/** An accuracy as the widgets show it, "97.3 %", or "—" while there is none. */
+export function accuracyText(fraction: number | null | undefined): string {
+  return fraction === undefined || fraction === null ? '—' : `${(fraction * 100).toFixed(1)} %`;
+}
