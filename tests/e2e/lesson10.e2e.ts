@@ -134,4 +134,36 @@ describe('lesson 10 in real Chromium', () => {
     expect(await padTop()).toBe(top);
     await page.close();
   });
+
+  it('says so and offers to read again when the final analysis fails, instead of reading forever', async () => {
+    const page = await app.browser.newPage();
+    // The worker answers the first request for the model's answers; later ones go out under a name
+    // it does not know (it answers with an error) until the test allows them.
+    await page.addInitScript(() => {
+      const post = Worker.prototype.postMessage;
+      const w = window as unknown as { __asked: number; __allowed: boolean };
+      w.__asked = 0;
+      w.__allowed = false;
+      Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+        const m = message as { type?: string } | null;
+        if (m?.type === 'validationProbabilities' && w.__asked++ > 0 && !w.__allowed) message = { ...m, type: 'validationProbabilitiesBroken' };
+        return (post as (...args: unknown[]) => void).call(this, message, ...rest);
+      } as typeof post;
+    });
+    await page.goto(new URL('#/lesson/10-error-analysis?error-analysis.epochs=1', app.baseUrl).href);
+    const widget = page.getByTestId('error-analysis');
+    const status = page.getByTestId('trainer-status');
+    const train = widget.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await train.click();
+    await expect.poll(() => widget.getAttribute('data-status'), { timeout: 180_000, interval: 250 }).toBe('done');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/Could not read the model’s answers on the 2,000 held-out digits: Unknown request/);
+    const again = widget.getByRole('button', { name: 'Read the answers again' });
+    await page.evaluate(() => ((window as unknown as { __allowed: boolean }).__allowed = true));
+    await again.click();
+    await expect.poll(async () => (await widget.getAttribute('data-analysed-step')) === (await widget.getAttribute('data-steps')), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => status.textContent()).toMatch(/Validation accuracy: \d+\.\d %/);
+    expect(await again.count()).toBe(0);
+    await page.close();
+  });
 });
