@@ -121,9 +121,9 @@ describe('the overfitting lab while new digits load (issue 22, item 5: a typed v
   /** The lab on 160 digits, trained a little and paused; `onLoad` runs when new digits are asked for. */
   async function pausedOnMany(onLoad: () => void) {
     const toy = start({ trainCount: 160, epochs: 30 }, [], clientActingOn((type) => type === 'load' && onLoad()));
-    await until(() => !toy.trainer.busy, 30_000);
+    await until(() => !toy.trainer.busy, 60_000);
     await toy.trainer.train();
-    await until(() => toy.trainer.progress.step > 0, 30_000);
+    await until(() => toy.trainer.progress.step > 0, 60_000);
     await toy.trainer.pause();
     return toy;
   }
@@ -150,16 +150,16 @@ describe('the overfitting lab while new digits load (issue 22, item 5: a typed v
     expect(toy.settings.trainCount).toBe(64);
     expect(toy.trainer.status).toBe('running');
     // 64 digits in batches of 32 are 2 steps an epoch (160 are 5).
-    await until(() => toy.trainer.progress.step >= 3, 30_000);
+    await until(() => toy.trainer.progress.step >= 3, 60_000);
     expect(toy.trainer.progress.epoch).toBeGreaterThan(1);
     await toy.trainer.pause();
-  }, 120_000);
+  }, 180_000);
 
   it('Pause pressed while the typed digits load stays paused', async () => {
     let press: (() => void) | null = null;
     const toy = await pausedOnMany(() => press?.());
     await toy.trainer.train();
-    await until(() => toy.trainer.status === 'running');
+    await until(() => toy.trainer.status === 'running', 60_000);
     press = () => {
       press = null;
       void toy.trainer.pause();
@@ -171,7 +171,7 @@ describe('the overfitting lab while new digits load (issue 22, item 5: a typed v
     await toy.trainer.readWeights(); // a round trip: anything training would have reported by now
     expect(toy.trainer.status).not.toBe('running');
     expect(toy.trainer.progress.step).toBe(step);
-  }, 120_000);
+  }, 180_000);
 
   it('typed, paused, then Reset and Play: the run trains on what was typed and the field still says so', async () => {
     const toy = await pausedOnMany(() => undefined);
@@ -179,16 +179,16 @@ describe('the overfitting lab while new digits load (issue 22, item 5: a typed v
     await toy.trainer.enqueue(async () => undefined); // the rebuild is done
     await toy.trainer.reset();
     await toy.trainer.train();
-    await until(() => toy.trainer.progress.step >= 3, 30_000);
+    await until(() => toy.trainer.progress.step >= 3, 60_000);
     await toy.trainer.pause();
     expect(toy.trainer.progress.epoch).toBeGreaterThan(1);
     expect(toy.settings.trainCount).toBe(64);
     expect(toy.applied.trainCount).toBe(64);
     expect(toy.task.source).toMatchObject({ trainCount: 64 });
     await toy.trainer.train(); // resume
-    await until(() => toy.trainer.progress.step >= 5, 30_000);
+    await until(() => toy.trainer.progress.step >= 5, 60_000);
     await toy.trainer.pause();
     expect(toy.trainer.progress.epoch).toBeGreaterThan(2);
     expect(toy.settings.trainCount).toBe(64);
-  }, 120_000);
+  }, 180_000);
 });
