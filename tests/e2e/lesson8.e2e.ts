@@ -10,8 +10,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function openLesson(page: Page): Promise<Locator> {
-  await page.goto(new URL('#/lesson/08-overfitting', app.baseUrl).href);
+async function openLesson(page: Page, go = true): Promise<Locator> {
+  if (go) await page.goto(new URL('#/lesson/08-overfitting', app.baseUrl).href);
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Overfitting/);
   const lab = page.getByTestId('overfitting-lab');
   await expect.poll(() => lab.getByRole('button', { name: 'Play', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
@@ -76,6 +76,27 @@ describe('lesson 8 in real Chromium', () => {
     expect(full.val).toBeGreaterThan(small.val);
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
+    await page.close();
+  });
+
+  it('a typed 200 stays 200 after Back, though a copied link had put 8000 in the address (issue 22, item 5)', async () => {
+    const page = await app.browser.newPage();
+    // As on a plain-http address (a LAN IP): no clipboard, so "Copy a link" puts the link in the address bar.
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+    const lab = await openLesson(page);
+    await setField(lab, 'Training digits', '8000');
+    await expect.poll(() => lab.getByText('Learning from 8,000 digits').count(), { timeout: 60_000 }).toBe(1);
+    await lab.getByRole('button', { name: 'Copy a link to these settings' }).click();
+    await expect.poll(() => page.url()).toContain('overfitting-lab.trainCount=8000');
+    await setField(lab, 'Training digits', '200');
+    await expect.poll(() => lab.getByText('Learning from 200 digits').count(), { timeout: 60_000 }).toBe(1);
+    // On to lesson 9, and Back: the lab starts again from the address.
+    await page.getByRole('link', { name: 'Tuning like a practitioner' }).first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Tuning/);
+    await page.goBack();
+    const again = await openLesson(page, false);
+    expect(await again.getByLabel('Training digits', { exact: true }).inputValue()).toBe('200');
+    expect(await again.getByText('Learning from 200 digits').count()).toBe(1);
     await page.close();
   });
 

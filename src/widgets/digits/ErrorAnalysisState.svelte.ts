@@ -29,6 +29,7 @@ const REFRESH_MS = 1000;
 export class ErrorAnalysisState {
   readonly trainer: TrainerState;
   #analysis = $state.raw<Analysis | null>(null);
+  #analysisError = $state<string | null>(null);
   #images = $state.raw<Uint8Array | null>(null);
   #refresh: ThrottledTask;
   #unsubscribe: () => void;
@@ -52,7 +53,18 @@ export class ErrorAnalysisState {
 
   /** The run has finished but its analysis is of earlier weights (the final one is on its way). */
   get awaitingFinal(): boolean {
-    return this.trainer.status === 'done' && this.#analysis !== null && this.#analysis.step !== this.trainer.progress.step;
+    return this.trainer.status === 'done' && this.#analysis !== null && this.#analysis.step !== this.trainer.progress.step && this.#analysisError === null;
+  }
+
+  /** Why the last analysis failed, in the worker's words (null when it did not): the page says so and offers `retryAnalysis`. */
+  get analysisError(): string | null {
+    return this.#analysisError;
+  }
+
+  /** Reads the model's answers again at once (after a failed analysis). */
+  retryAnalysis(): void {
+    this.#analysisError = null;
+    this.#refresh.now();
   }
 
   /** The validation digits as bytes (784 each), in the analysis's order. */
@@ -62,6 +74,7 @@ export class ErrorAnalysisState {
 
   async start(backend: BackendChoice, url: string, spec: ModelSpec, hyper: Hyperparams): Promise<void> {
     this.#analysis = null;
+    this.#analysisError = null;
     await this.trainer.start(backend, { kind: 'mnist', url }, spec, hyper, DIGITS_TUNING);
     if (this.trainer.status !== 'ready') return;
     try {
@@ -76,6 +89,7 @@ export class ErrorAnalysisState {
     this.#refresh.cancel();
     await this.trainer.reset();
     this.#analysis = null;
+    this.#analysisError = null;
   }
 
   dispose(): void {
@@ -86,15 +100,20 @@ export class ErrorAnalysisState {
 
   async #analyse(): Promise<void> {
     const step = this.trainer.progress.step;
+    const run = this.trainer.progress.runId;
     try {
       const set = await this.trainer.ask.validationProbabilities();
+      if (run !== this.trainer.progress.runId) return; // a reset came first: its own evaluations ask again
       const predicted = predictedClasses(set.probabilities, set.count, set.classes);
       const matrix = confusionMatrix(set.labels, predicted, set.classes);
       const correct = matrix.reduce((sum, row, i) => sum + row[i], 0);
       this.#analysis = { set, predicted, matrix, classes: perClassAccuracy(matrix), accuracy: correct / set.count, step };
+      this.#analysisError = null;
     } catch (error) {
-      // A reset or a rebuild raced the request; the next evaluation asks again.
-      if (this.trainer.connected) this.trainer.reportError(error);
+      // A reset raced the request, or the widget closed: nothing to say. Anything else is shown
+      // with a way to try again, never left as "reading…" (nothing waits silently).
+      if (!this.trainer.connected || run !== this.trainer.progress.runId) return;
+      this.#analysisError = error instanceof Error ? error.message : String(error);
     }
   }
 }

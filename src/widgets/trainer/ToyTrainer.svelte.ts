@@ -2,7 +2,7 @@ import { untrack } from 'svelte';
 import { TrainerState } from './TrainerState.svelte';
 import { ExerciseTracker, type WidgetExercise } from './ExerciseTracker.svelte';
 import { throttleLatest, type ThrottledTask } from './throttleLatest';
-import { linkedSettings, settingsLink } from './sharedSettings';
+import { keepLinkInStep, linkedSettings, settingsLink } from './sharedSettings';
 import { initialSettings, workerTask, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
 import type { Schema, Values } from '../../ml/schema';
 import type { ModelSpec } from '../../ml/modelSpec';
@@ -21,7 +21,14 @@ export interface ToyWidgetProps {
 /** A widget's trainer from its definition and the props the lesson gave it (read once, at the start). */
 export function toyTrainerFor<S extends Schema, T extends ToyTask, Own>(definition: ToyTrainerDefinition<S, T, Own>, props: () => ToyWidgetProps): ToyTrainer<S, T, Own> {
   const { onexercise: _, exercises, ...settings } = untrack(() => ({ ...props() }));
-  return new ToyTrainer(definition, { props: settings, exercises, onexercise: () => props().onexercise, link: location.hash });
+  const toy: ToyTrainer<S, T, Own> = new ToyTrainer(definition, {
+    props: settings,
+    exercises,
+    onexercise: () => props().onexercise,
+    link: location.hash,
+    onsettings: () => keepLinkInStep(definition.name, (at) => toy.link(at)),
+  });
+  return toy;
 }
 
 export interface ToyTrainerOptions {
@@ -33,6 +40,8 @@ export interface ToyTrainerOptions {
   createClient?: () => TrainingClient;
   /** The page's hash: settings shared by link (`#/lesson/…?curve-fitter.units=4`) override the lesson's. */
   link?: string;
+  /** Told after the learner changed the settings shown (the page keeps its address's link in step). */
+  onsettings?: () => void;
 }
 
 /** Asks whether a drawing started now still belongs to the current model and data. */
@@ -57,12 +66,14 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   #exercises: ExerciseTracker;
   #redraws: ThrottledTask[] = [];
   #lessonProps: Record<string, unknown>;
+  #onsettings: () => void;
 
   constructor(definition: ToyTrainerDefinition<S, T, Own>, options: ToyTrainerOptions) {
     this.definition = definition;
     this.id = `toy-${Math.random().toString(36).slice(2, 8)}`;
     this.trainer = new TrainerState({ createClient: options.createClient });
     this.#lessonProps = options.props;
+    this.#onsettings = options.onsettings ?? (() => undefined);
     const lesson = initialSettings(definition, options.props);
     const linked = options.link ? linkedSettings(definition.name, definition.schema, [], options.link) : null;
     const initial = linked ? initialSettings(definition, { ...lesson.settings, ...linked.values }) : lesson;
@@ -150,7 +161,7 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   /** A control changed: new data, a new model, or a live change, as the definition says. */
   change(key: string, value: number | string | boolean): void {
     const k = key as SettingKey<S>;
-    this.#settings = { ...this.#settings, [k]: value };
+    this.#show({ ...this.#settings, [k]: value });
     const { dataKeys, modelKeys, liveKeys } = this.definition;
     if (dataKeys.includes(k)) this.#enqueue(() => this.#rebuild(true));
     else if (modelKeys.includes(k)) this.#enqueue(() => this.#rebuild(false));
@@ -170,7 +181,7 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   /** The learner's own data: train on it from now on (with `settings`, e.g. the dataset switched to it). */
   useOwnData(own: Own, settings: Partial<Values<S>> = {}): void {
     this.#own = own;
-    this.#settings = { ...this.#settings, ...settings };
+    this.#show({ ...this.#settings, ...settings });
     this.#enqueue(() => this.#rebuild(true));
   }
 
@@ -184,14 +195,14 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
       this.#notes = ['The loaded model’s layers cannot be shown with these settings; changing a network setting builds a new model.'];
       return;
     }
-    this.#settings = { ...this.#settings, ...settings };
+    this.#show({ ...this.#settings, ...settings });
     this.#applied = { ...this.#applied, ...settings };
   }
 
   /** Back to the lesson's starting settings (and its data), keeping the learner's own data for later. */
   resetSettings(): void {
     const initial = initialSettings(this.definition, this.#lessonProps);
-    this.#settings = initial.settings;
+    this.#show(initial.settings);
     this.#notes = initial.messages;
     this.#enqueue(() => this.#rebuild(true));
   }
@@ -220,6 +231,12 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
       watch();
       if (!this.unavailable && this.trainer.summary) redraw.request();
     });
+  }
+
+  /** The settings the controls show from now on. */
+  #show(settings: Values<S>): void {
+    this.#settings = settings;
+    this.#onsettings();
   }
 
   #enqueue(job: () => Promise<void>): void {

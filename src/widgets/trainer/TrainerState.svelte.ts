@@ -4,11 +4,12 @@ import { ENGINE_STARTS, startEngine, type EngineStart } from './engineStart';
 import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
 import type { Hyperparams } from '../../ml/hyperparams';
-import type { SessionState, TrainingData } from '../../ml/trainingTypes';
+import type { TrainingData } from '../../ml/trainingTypes';
 import { LessonQueries } from './LessonQueries';
 import { TrainingProgress, type SavedCurves } from './TrainingProgress.svelte';
+import { stateToStatus, type TrainerStatus } from './trainerStatus';
 
-export type TrainerStatus = 'starting' | 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
+export type { TrainerStatus } from './trainerStatus';
 
 export interface TrainerOptions {
   createClient?: () => TrainingClient;
@@ -58,6 +59,8 @@ export class TrainerState {
    * reports and lags a pause still on its way, so a rebuild asks this whether to play on.
    */
   #playing = false;
+  /** Rebuilds under way: Train waits for them, so it never trains the model or data being replaced. */
+  #rebuilding = 0;
   #engineStarts: readonly EngineStart[];
 
   constructor(options: TrainerOptions = {}) {
@@ -136,16 +139,27 @@ export class TrainerState {
     }
   }
 
-  /** Rebuilds the model, on new data when given; keeps training if it was. */
+  /**
+   * Rebuilds the model, on new data when given, then plays if the learner's last word is Train:
+   * as it was, or as they pressed while it rebuilt (Pause pressed meanwhile keeps it paused).
+   */
   async rebuild(spec: ModelSpec, hyper: Hyperparams, task?: TaskSpec): Promise<void> {
-    const wasRunning = this.#playing && this.#status !== 'error';
-    await this.pause();
-    if (task) {
-      await this.#call('load', { task });
-      this.#task = task;
+    this.#rebuilding++;
+    try {
+      await this.#act(() => this.#call('pause', {}));
+      if (task) {
+        await this.#call('load', { task });
+        this.#task = task;
+      }
+      await this.configure(spec, hyper);
+    } catch (error) {
+      this.#playing = false; // nothing new to play: the old model must not train on in its place
+      throw error;
+    } finally {
+      this.#rebuilding--;
     }
-    await this.configure(spec, hyper);
-    if (wasRunning && !this.#message) await this.train();
+    if (this.#playing && this.#status !== 'error' && !this.#message) await this.train();
+    else this.#playing = false;
   }
 
   /**
@@ -169,6 +183,7 @@ export class TrainerState {
   async train(): Promise<void> {
     this.#playing = true;
     this.#message = null;
+    if (this.#rebuilding > 0) return; // the rebuild plays its new model once it is ready
     this.progress.trainRequested(this.#hyper?.epochs ?? 0);
     this.progress.clearDivergence();
     await this.#act(() => this.#call('train', {}));
@@ -393,23 +408,6 @@ export class TrainerState {
       default:
         this.progress.receive(event);
     }
-  }
-}
-
-function stateToStatus(state: SessionState, current: TrainerStatus): TrainerStatus {
-  switch (state) {
-    case 'idle':
-      return 'ready';
-    case 'running':
-      return 'running';
-    case 'paused':
-      return 'paused';
-    case 'done':
-      return 'done';
-    case 'diverged':
-      return 'diverged';
-    case 'disposed':
-      return current;
   }
 }
 

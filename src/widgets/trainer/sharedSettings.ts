@@ -1,6 +1,9 @@
 import { checkValues, toQuery, type Schema, type Values } from '../../ml/schema';
 import { excerpt, linkHash, readLinkSettings, readQuerySettings, unknownSettingsMessage } from '../../shared/shareLink';
 
+/** The parts of `location` a link is made from. */
+export type Address = Pick<Location, 'origin' | 'pathname' | 'search' | 'hash'>;
+
 export interface LinkedSettings<S extends Schema> {
   /** Settings of the schema the link gives, checked (clamped, looked up) like anything typed. */
   values: Partial<Values<S>>;
@@ -60,6 +63,18 @@ export function settingsLink<S extends Schema>(
 ): string {
   const differing = Object.fromEntries(new URLSearchParams(toQuery(schema, values, base)));
   return `${location.origin}${location.pathname}${linkHash(location.hash, widget, { ...differing, ...extras })}`;
+}
+
+/**
+ * After the learner changed widget `widget`'s settings: where the address holds settings for it
+ * (a shared link opened, or "Copy a link" put there when the clipboard was not allowed), they are
+ * rewritten to `link`'s (the settings shown now), so a reload or Back never brings back a value
+ * since changed (issue 22, item 5: a typed 200 came back as the 8000 of an earlier link). An
+ * address without any is left alone: the lesson's settings are what it stands for.
+ */
+export function keepLinkInStep(widget: string, link: (at: Address) => string, at: Address = location, replace = (url: string) => history.replaceState(history.state, '', url)): void {
+  if (readLinkSettings(at.hash, widget).values.size === 0) return;
+  replace(`${at.pathname}${at.search}${new URL(link(at)).hash}`);
 }
 
 /** Puts the link in the clipboard, or in the address bar where the clipboard is not allowed. */

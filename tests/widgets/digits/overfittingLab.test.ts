@@ -8,6 +8,7 @@ import type { ToyTrainerDefinition } from '../../../src/ml/toyTrainer';
 import { useCpu } from '../../ml/helpers';
 import { inThreadClient, until } from '../trainer/inThreadClient';
 import { lessonCheck } from '../../lessonExercises';
+import type { TrainingClient } from '../../../src/worker/TrainingClient';
 
 beforeAll(useCpu);
 
@@ -25,12 +26,12 @@ function quickLab(): ToyTrainerDefinition<typeof OVERFITTING_SCHEMA, Overfitting
   return { ...lab, task: (s) => ({ source: { ...lab.task(s, null).source, validationCount: 100 } as OverfittingTask['source'] }) };
 }
 
-function start(props: Record<string, unknown>, fired: string[] = []) {
+function start(props: Record<string, unknown>, fired: string[] = [], createClient = inThreadClient) {
   const toy = new ToyTrainer(quickLab(), {
     props,
     exercises: [{ id: 'see-the-gap', check: lessonCheck('08-overfitting.md', 'see-the-gap') }],
     onexercise: () => (id) => fired.push(id),
-    createClient: inThreadClient,
+    createClient,
   });
   cleanup = () => toy.dispose();
   toy.start();
@@ -99,4 +100,95 @@ describe('the overfitting lab', () => {
     cleanup = null;
     await until(() => tf.memory().numTensors === before);
   });
+});
+
+/** An in-thread client that runs `before(type)` as each request leaves the page (the learner acting at that moment). */
+function clientActingOn(before: (type: string) => void): () => TrainingClient {
+  return () => {
+    const client = inThreadClient();
+    const call = client.call.bind(client);
+    client.call = ((type, request, options) => {
+      before(type);
+      return call(type, request, options);
+    }) as TrainingClient['call'];
+    return client;
+  };
+}
+
+describe('the overfitting lab while new digits load (issue 22, item 5: a typed value is what the run uses)', () => {
+  // The issue's 8,000 and 200 digits, scaled down for the cpu backend: 160 (5 steps an epoch in
+  // batches of 32), then a typed 64 (2 steps an epoch).
+  /** The lab on 160 digits, trained a little and paused; `onLoad` runs when new digits are asked for. */
+  async function pausedOnMany(onLoad: () => void) {
+    const toy = start({ trainCount: 160, epochs: 30 }, [], clientActingOn((type) => type === 'load' && onLoad()));
+    await until(() => !toy.trainer.busy, 60_000);
+    await toy.trainer.train();
+    await until(() => toy.trainer.progress.step > 0, 60_000);
+    await toy.trainer.pause();
+    return toy;
+  }
+
+  it('Play pressed while the typed digits load trains on them, never on the ones before', async () => {
+    let press: (() => void) | null = null;
+    const toy = await pausedOnMany(() => press?.());
+    const before = toy.trainer.progress.runId;
+    toy.trainer.progress.flush();
+    let stepsOnMany = 0;
+    toy.trainer.progress.onSteps((steps) => {
+      if (toy.trainer.progress.runId === before) stepsOnMany += steps.length;
+    });
+    press = () => {
+      press = null;
+      void toy.trainer.train();
+    };
+    toy.change('trainCount', 64);
+    // The rebuild and whatever it started are done. (Before the fix the old model trained on
+    // meanwhile and the new digits never finished loading: the load timed out after 60 s.)
+    await toy.trainer.enqueue(async () => undefined);
+    expect(stepsOnMany).toBe(0);
+    expect(toy.applied.trainCount).toBe(64);
+    expect(toy.settings.trainCount).toBe(64);
+    expect(toy.trainer.status).toBe('running');
+    // 64 digits in batches of 32 are 2 steps an epoch (160 are 5).
+    await until(() => toy.trainer.progress.step >= 3, 60_000);
+    expect(toy.trainer.progress.epoch).toBeGreaterThan(1);
+    await toy.trainer.pause();
+  }, 180_000);
+
+  it('Pause pressed while the typed digits load stays paused', async () => {
+    let press: (() => void) | null = null;
+    const toy = await pausedOnMany(() => press?.());
+    await toy.trainer.train();
+    await until(() => toy.trainer.status === 'running', 60_000);
+    press = () => {
+      press = null;
+      void toy.trainer.pause();
+    };
+    toy.change('trainCount', 64);
+    await toy.trainer.enqueue(async () => undefined); // the rebuild is done
+    expect(toy.applied.trainCount).toBe(64);
+    const step = toy.trainer.progress.step;
+    await toy.trainer.readWeights(); // a round trip: anything training would have reported by now
+    expect(toy.trainer.status).not.toBe('running');
+    expect(toy.trainer.progress.step).toBe(step);
+  }, 180_000);
+
+  it('typed, paused, then Reset and Play: the run trains on what was typed and the field still says so', async () => {
+    const toy = await pausedOnMany(() => undefined);
+    toy.change('trainCount', 64);
+    await toy.trainer.enqueue(async () => undefined); // the rebuild is done
+    await toy.trainer.reset();
+    await toy.trainer.train();
+    await until(() => toy.trainer.progress.step >= 3, 60_000);
+    await toy.trainer.pause();
+    expect(toy.trainer.progress.epoch).toBeGreaterThan(1);
+    expect(toy.settings.trainCount).toBe(64);
+    expect(toy.applied.trainCount).toBe(64);
+    expect(toy.task.source).toMatchObject({ trainCount: 64 });
+    await toy.trainer.train(); // resume
+    await until(() => toy.trainer.progress.step >= 5, 60_000);
+    await toy.trainer.pause();
+    expect(toy.trainer.progress.epoch).toBeGreaterThan(2);
+    expect(toy.settings.trainCount).toBe(64);
+  }, 180_000);
 });

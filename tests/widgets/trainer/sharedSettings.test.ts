@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { linkedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
+import { keepLinkInStep, linkedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
+import { OVERFITTING_SCHEMA } from '../../../src/ml/overfitting';
 import { MAX_HASH_LENGTH, linkHash } from '../../../src/shared/shareLink';
 import { checkParam, defaults, type Param, type Schema, type Values } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
@@ -150,5 +151,21 @@ describe('settings shared by link', () => {
   it('replaces only its own widget’s part of the hash', () => {
     expect(linkHash('#/lesson/a?x.k=1&y.k=2', 'x', { k: '3' })).toBe('#/lesson/a?y.k=2&x.k=3');
     expect(linkHash('#/lesson/a?x.k=1', 'x', {})).toBe('#/lesson/a');
+  });
+
+  it('keeps a link in the address in step with the settings shown, and leaves an address without one alone (issue 22, item 5)', () => {
+    const LAB = '#/lesson/08-overfitting';
+    const lesson = defaults(OVERFITTING_SCHEMA);
+    const link = (trainCount: number) => (where: { origin: string; pathname: string; hash: string }) => settingsLink(where, 'overfitting-lab', OVERFITTING_SCHEMA, { ...lesson, trainCount }, {}, lesson);
+    const written: string[] = [];
+    const address = (hash: string) => ({ ...at(hash), search: '?v=2' });
+    // The address holds the 8000 of a copied link; the learner has since typed 1000, then the lesson's 200.
+    keepLinkInStep('overfitting-lab', link(1000), address(`${LAB}?other.k=1&overfitting-lab.trainCount=8000`), (url) => written.push(url));
+    keepLinkInStep('overfitting-lab', link(200), address(`${LAB}?other.k=1&overfitting-lab.trainCount=8000`), (url) => written.push(url));
+    expect(written).toEqual([`/?v=2${LAB}?other.k=1&overfitting-lab.trainCount=1000`, `/?v=2${LAB}?other.k=1`]);
+    // No settings of this widget in the address: nothing is written.
+    keepLinkInStep('overfitting-lab', link(1000), address(`${LAB}?other.k=1`), (url) => written.push(url));
+    keepLinkInStep('overfitting-lab', link(1000), address(LAB), (url) => written.push(url));
+    expect(written).toHaveLength(2);
   });
 });
