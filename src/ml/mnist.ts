@@ -141,6 +141,40 @@ export function stratifiedSplit(labels: Uint8Array, validationCount: number, see
   return { train: trainArr, validation: valArr };
 }
 
+/** The split a digit session holds out unless its task names another: 2,000 validation digits, seed 1234. */
+export const DIGITS_SPLIT = { validationCount: 2000, seed: 1234 } as const;
+
+/** Digit images as bytes (0–255, ink high), `count` of them back to back, with their labels. */
+export interface DigitImages {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+/** Copies out the digits at the first `limit` of `indices`, in that order. */
+export function digitImages(data: MnistData, indices: Int32Array, limit: number): DigitImages {
+  const n = Math.max(0, Math.min(limit, indices.length));
+  const size = data.rows * data.cols;
+  const pixels = new Uint8Array(n * size);
+  const labels = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = indices[k];
+    pixels.set(data.pixels.subarray(i * size, (i + 1) * size), k * size);
+    labels[k] = data.labels[i];
+  }
+  return { pixels, labels, count: n };
+}
+
+/**
+ * The first `limit` validation digits of the usual split, in the order a digit session's worker
+ * holds them (its `validationImages` answer): for a widget that shows digits and trains nothing,
+ * so it needs no worker. `fetchImpl` is injectable for tests.
+ */
+export async function loadValidationDigits(url: string, limit: number, fetchImpl: typeof fetch = fetch): Promise<DigitImages> {
+  const data = await loadMnist(url, fetchImpl);
+  return digitImages(data, stratifiedSplit(data.labels, DIGITS_SPLIT.validationCount, DIGITS_SPLIT.seed).validation, limit);
+}
+
 /** Copies the chosen digits into float inputs scaled to 0–1, ready for the training session. */
 export function gatherDigits(data: MnistData, indices: Int32Array): { x: Float32Array; y: Int32Array } {
   const size = data.rows * data.cols;

@@ -2,7 +2,7 @@ import { tf } from '../ml/tf';
 import { warmUp } from '../ml/trainStep';
 import { TrainingSession } from '../ml/TrainingSession';
 import type { ResumePoint, TrainingData, ValidationEvaluator } from '../ml/trainingTypes';
-import { digitsTrainingData, loadMnist, type MnistData } from '../ml/mnist';
+import { DIGITS_SPLIT, digitsTrainingData, loadMnist, type MnistData } from '../ml/mnist';
 import { describeModel } from '../ml/modelSpec';
 import type { Hyperparams } from '../ml/hyperparams';
 import { findLearningRate } from '../ml/lrFinder';
@@ -122,7 +122,7 @@ export class TrainingHandler {
         } catch (cause) {
           throw new WorkerError(cause instanceof Error ? cause.message : String(cause), 'data');
         }
-        const digits = digitsTrainingData(this.#mnist, task.validationCount ?? 2000, task.seed ?? 1234, task.trainCount);
+        const digits = digitsTrainingData(this.#mnist, task.validationCount ?? DIGITS_SPLIT.validationCount, task.seed ?? DIGITS_SPLIT.seed, task.trainCount);
         this.#data = digits.data;
         this.#trainIndices = digits.trainIndices;
         this.#validationIndices = digits.validationIndices;

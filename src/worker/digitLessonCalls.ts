@@ -3,7 +3,7 @@
 import { averageDigits, nearestAverageAccuracy, PIXEL_DISTANCES, type PixelDistance } from '../ml/pixelSimilarity';
 import { ladderRun, ladderSettings, type LadderRun, type LadderRungName } from '../ml/ladder/ladder';
 import { LADDER_RUNG_CODE } from '../ml/ladder/rungs';
-import type { MnistData } from '../ml/mnist';
+import { digitImages, type MnistData } from '../ml/mnist';
 import type { TrainingData } from '../ml/trainingTypes';
 import { WorkerError, type Calls } from './protocol';
 
@@ -18,16 +18,7 @@ export interface LoadedDigits {
 /** The first `limit` validation digits as bytes, with their labels (for galleries and pads). */
 export function validationImages({ mnist, validationIndices }: LoadedDigits, limit: number): Calls['validationImages']['reply'] {
   if (!mnist || !validationIndices) throw new WorkerError('The digits are not loaded.', 'noData');
-  const n = Math.min(limit, validationIndices.length);
-  const size = mnist.rows * mnist.cols;
-  const pixels = new Uint8Array(n * size);
-  const labels = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = validationIndices[k];
-    pixels.set(mnist.pixels.subarray(i * size, (i + 1) * size), k * size);
-    labels[k] = mnist.labels[i];
-  }
-  return { pixels, labels, count: n };
+  return digitImages(mnist, validationIndices, limit);
 }
 
 /** Average digits from the training split; the share of validation digits nearest their own class's average. */

@@ -105,6 +105,32 @@ describe('lesson 7 in real Chromium', () => {
     await page.close();
   });
 
+  it('takes its digits from the page, not a worker: a failed download says so, and Try again brings them', async () => {
+    const page = await app.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    await page.route('**/data/mnist-10k.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.goto(new URL('#/lesson/07-convolutions', app.baseUrl).href);
+
+    const explorer = page.getByTestId('kernel-explorer');
+    const error = explorer.getByTestId('digits-error');
+    await expect.poll(() => error.textContent(), { timeout: 60_000 }).toMatch(/Could not load the example digits \(Could not download the digit data: the server answered 404 .*\)\. Draw one on the pad instead, or try again\./);
+    expect(await explorer.getByText('Draw a digit on the pad below.').count()).toBe(1);
+    // The CNN inspector below tried its worker too, and failed the same way.
+    await expect.poll(() => page.getByTestId('cnn-inspector').getByTestId('trainer-error').textContent(), { timeout: 60_000 }).toMatch(/404/);
+    await page.unroute('**/data/mnist-10k.bin');
+    await error.getByRole('button', { name: 'Try again' }).click();
+    await explorer.getByTestId('kernel-output').waitFor({ timeout: 60_000 });
+    expect(await error.count()).toBe(0);
+    expect(await explorer.getByRole('button', { name: /^Validation digit 1, a \d$/ }).getAttribute('aria-pressed')).toBe('true');
+    // The one training worker on the page is the CNN inspector's: the explorer starts none.
+    expect(workers.filter((url) => url.includes('training.worker'))).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('trains the CNN, shows its learnt first-layer filters, and redraws every feature map when the pad changes', async () => {
     const page = await app.browser.newPage();
     const errors: string[] = [];

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { decodeMnist, gatherDigits, gunzip, loadMnist, stratifiedSplit, DataLoadError } from '../../src/ml/mnist';
+import { decodeMnist, gatherDigits, gunzip, loadMnist, loadValidationDigits, stratifiedSplit, DataLoadError, DIGITS_SPLIT } from '../../src/ml/mnist';
 import { ASSET_PATH, loadAssetFromDisk } from './helpers';
+import { connect, testEnvironment } from '../worker/connect';
 
 describe('MNIST asset', () => {
   it('is compact enough to send over the wire (≤ 2 MB)', () => {
@@ -94,5 +95,34 @@ describe('stratifiedSplit', () => {
     expect(Math.max(...x)).toBeLessThanOrEqual(1);
     expect(x[784 + 300]).toBeCloseTo(data.pixels[17 * 784 + 300] / 255);
     expect(Array.from(y)).toEqual([data.labels[5], data.labels[17]]);
+  });
+});
+
+describe('loadValidationDigits', () => {
+  it('gives the digits and labels a digit worker answers validationImages with, in the same order, without a worker', async () => {
+    // The worker path the kernel explorer used: a session loads the asset with the task's defaults, then is asked for 12 digits.
+    const { client } = connect();
+    await client.call('init', { backend: 'cpu' });
+    await client.call('load', { task: { kind: 'mnist', url: 'data/mnist-10k.bin' } });
+    const fromWorker = await client.call('validationImages', { limit: 12 });
+    await client.call('dispose', {});
+
+    const digits = await loadValidationDigits('data/mnist-10k.bin', 12, testEnvironment.fetch);
+    expect(digits.count).toBe(12);
+    expect(digits.pixels).toHaveLength(12 * 784);
+    expect(Array.from(digits.labels)).toEqual(Array.from(fromWorker.labels));
+    expect(digits.pixels).toEqual(fromWorker.pixels);
+    // And they are the split's first validation digits, copied out of the asset.
+    const data = await loadAssetFromDisk();
+    const first = stratifiedSplit(data.labels, DIGITS_SPLIT.validationCount, DIGITS_SPLIT.seed).validation[0];
+    expect(digits.labels[0]).toBe(data.labels[first]);
+    expect(digits.pixels.subarray(0, 784)).toEqual(data.pixels.subarray(first * 784, (first + 1) * 784));
+  });
+
+  it('stops at the validation split, and reports a failed download as loadMnist does', async () => {
+    const all = await loadValidationDigits('data/mnist-10k.bin', 1e6, testEnvironment.fetch);
+    expect(all.count).toBe(DIGITS_SPLIT.validationCount);
+    expect((await loadValidationDigits('data/mnist-10k.bin', 0, testEnvironment.fetch)).count).toBe(0);
+    await expect(loadValidationDigits('data/missing.bin', 12, testEnvironment.fetch)).rejects.toThrow(DataLoadError);
   });
 });
