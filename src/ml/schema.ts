@@ -31,16 +31,27 @@ export interface BooleanParam {
   help?: string;
 }
 
-export type Param = NumberParam | EnumParam | BooleanParam;
+/** Free text up to a length (a model's architecture in a link); what it means is checked by its reader. */
+export interface TextParam {
+  kind: 'text';
+  label: string;
+  maxLength: number;
+  default: string;
+  help?: string;
+}
+
+export type Param = NumberParam | EnumParam | BooleanParam | TextParam;
 
 export type Schema = Record<string, Param>;
 
-/** The value a parameter holds: a number, one of an enum's keys, or a boolean. */
+/** The value a parameter holds: a number, one of an enum's keys, a boolean, or a text. */
 export type ParamValue<P extends Param> = P extends { kind: 'enum'; options: ReadonlyMap<infer K, string> }
   ? K
   : P extends { kind: 'number' }
     ? number
-    : boolean;
+    : P extends { kind: 'text' }
+      ? string
+      : boolean;
 
 export type Values<S extends Schema> = { [K in keyof S]: ParamValue<S[K]> };
 
@@ -89,6 +100,11 @@ export function checkParam(param: Param, raw: unknown): Checked<number | string 
       if (raw === 'true' || raw === '1') return { value: true };
       if (raw === 'false' || raw === '0') return { value: false };
       return { value: param.default, message: `${param.label} must be on or off.` };
+    }
+    case 'text': {
+      if (typeof raw !== 'string') return { value: param.default, message: `${param.label} must be text.` };
+      if (raw.length > param.maxLength) return { value: param.default, message: `${param.label} is ${raw.length.toLocaleString('en')} characters long; at most ${param.maxLength.toLocaleString('en')} can be used.` };
+      return { value: raw };
     }
   }
 }

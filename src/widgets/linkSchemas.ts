@@ -2,7 +2,6 @@
 // (registry.ts). Each widget imports its own schema; this table exists so the tests can check
 // that every widget has one and that each round-trips through a link.
 import type { Schema } from '../ml/schema';
-import { TRAINING_SCHEMA } from '../ml/hyperparams';
 import { LINE_FITTER_SCHEMA } from '../ml/lineFit';
 import { CURVE_FITTER_SCHEMA } from '../ml/curveFitting';
 import { PLAYGROUND_SCHEMA } from '../ml/classifierPlayground';
@@ -10,10 +9,10 @@ import { OVERFITTING_SCHEMA } from '../ml/overfitting';
 import { LADDER_SCHEMA } from '../ml/ladder/ladder';
 import { OWN_CLASSIFIER_LINK_SCHEMA } from '../ml/ownClassifier';
 import { CNN_INSPECTOR_LINK_SCHEMA, KERNEL_EXPLORER_LINK_SCHEMA } from './cnn/cnnLinkSchemas';
-import { DIGIT_BASELINE_LINK_SCHEMA, ERROR_ANALYSIS_LINK_SCHEMA } from './digits/digitLinkSchemas';
+import { DIGIT_BASELINE_LINK_SCHEMA, ERROR_ANALYSIS_LINK_SCHEMA, MNIST_TRAINER_LINK_SCHEMA } from './digits/digitLinkSchemas';
 
 export const WIDGET_LINK_SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, Schema>([
-  ['mnist-trainer', TRAINING_SCHEMA],
+  ['mnist-trainer', MNIST_TRAINER_LINK_SCHEMA],
   ['line-fitter', LINE_FITTER_SCHEMA],
   ['curve-fitter', CURVE_FITTER_SCHEMA],
   ['classifier-playground', PLAYGROUND_SCHEMA],

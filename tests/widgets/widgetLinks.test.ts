@@ -42,8 +42,8 @@ describe('the links of lesson 6–11 widgets', () => {
   it('kernel explorer: a preset travels by name, your own kernel weight by weight', () => {
     const lesson = lessonKernelSettings('vertical');
     const read = (kernel: readonly number[], digit: number) => {
-      const link = settingsLink(at(LESSON), 'kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, kernelSettings(kernel, digit, lesson), {}, lesson);
-      const linked = linkedSettings('kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, [], hashOf(link));
+      const link = settingsLink(at(LESSON), 'kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, kernelSettings(kernel, digit, lesson), lesson);
+      const linked = linkedSettings('kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, hashOf(link));
       return { hash: hashOf(link), settings: { ...lesson, ...linked.values }, messages: linked.messages };
     };
     const blur = read(KERNEL_PRESETS.get('blur')!.weights, 3);
@@ -58,17 +58,17 @@ describe('the links of lesson 6–11 widgets', () => {
     expect(read(KERNEL_PRESETS.get('vertical')!.weights, 1).hash).toBe(LESSON);
 
     // A weight out of range is clamped and said; an unknown preset falls back to the lesson's.
-    const bad = linkedSettings('kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, [], `${LESSON}?kernel-explorer.kernel=custom&kernel-explorer.w11=1e308&kernel-explorer.digit=-1`);
+    const bad = linkedSettings('kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, `${LESSON}?kernel-explorer.kernel=custom&kernel-explorer.w11=1e308&kernel-explorer.digit=-1`);
     expect(kernelOf({ ...lesson, ...bad.values })[4]).toBe(10);
     expect(bad.values.digit).toBe(1);
     expect(bad.messages.join(' ')).toMatch(/must be from -10 to 10/);
-    expect(linkedSettings('kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, [], `${LESSON}?kernel-explorer.kernel=toString`).values.kernel).toBe('vertical');
+    expect(linkedSettings('kernel-explorer', KERNEL_EXPLORER_LINK_SCHEMA, `${LESSON}?kernel-explorer.kernel=toString`).values.kernel).toBe('vertical');
   });
 
   it('error analysis: the cell opened is one of the 100 cells, or the most common mistake', () => {
     expect(confusionCell('4-9')).toEqual({ actual: 4, predicted: 9 });
     expect(confusionCell('worst')).toBeNull();
-    const read = linkedSettings('error-analysis', ERROR_ANALYSIS_LINK_SCHEMA, [], `${LESSON}?error-analysis.cell=44-9`);
+    const read = linkedSettings('error-analysis', ERROR_ANALYSIS_LINK_SCHEMA, `${LESSON}?error-analysis.cell=44-9`);
     expect(read.values.cell).toBe('worst');
     // 101 options: the message lists a few, not all of them.
     expect(read.messages[0]).toMatch(/… \(101 in all\)/);

@@ -142,7 +142,7 @@ export class KernelExplorerState {
   /** A link to this lesson that opens this widget with the kernel and digit shown. */
   link(location: { origin: string; pathname: string; hash: string }): string {
     const digit = this.#chosen === 'drawing' ? this.#lesson.digit : this.#chosen + 1;
-    return settingsLink(location, WIDGET, KERNEL_EXPLORER_LINK_SCHEMA, kernelSettings(this.#kernel, digit, this.#lesson), {}, this.#lesson);
+    return settingsLink(location, WIDGET, KERNEL_EXPLORER_LINK_SCHEMA, kernelSettings(this.#kernel, digit, this.#lesson), this.#lesson);
   }
 
   /** Drops any answer still on its way. */

@@ -64,7 +64,7 @@ export class DigitBaselineState {
 
   /** A link to this lesson that opens this widget with the model and settings shown. */
   link(location: { origin: string; pathname: string; hash: string }): string {
-    return settingsLink(location, WIDGET, DIGIT_BASELINE_LINK_SCHEMA, valuesOf(DIGIT_BASELINE_LINK_SCHEMA, { ...this.hyper, model: this.#model }), {}, this.#lessonLink);
+    return settingsLink(location, WIDGET, DIGIT_BASELINE_LINK_SCHEMA, valuesOf(DIGIT_BASELINE_LINK_SCHEMA, { ...this.hyper, model: this.#model }), this.#lessonLink);
   }
 
   /** Starts the worker on the digits, builds the model, and computes the baseline there. */

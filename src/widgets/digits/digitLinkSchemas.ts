@@ -3,6 +3,24 @@
 import { TRAINING_SCHEMA } from '../../ml/hyperparams';
 import { pickParams, type OptionKey, type Schema } from '../../ml/schema';
 
+/** The digit trainer's models: the three presets, or the learner's own from the architecture editor. */
+export const TRAINER_MODELS = new Map([
+  ['cnn', 'Small CNN (convolutional)'],
+  ['mlp', 'MLP (one hidden layer)'],
+  ['linear', 'Linear (no hidden layer)'],
+  ['custom', 'Your own architecture'],
+] as const);
+
+/**
+ * Lessons 1 and 9's digit trainer: its training settings, the model, and (for the learner's own
+ * model) its architecture as text (`specToText`), which the trainer then reads with `specFromText`.
+ */
+export const MNIST_TRAINER_LINK_SCHEMA = {
+  ...TRAINING_SCHEMA,
+  model: { kind: 'enum', label: 'Model', options: TRAINER_MODELS, default: 'cnn' },
+  arch: { kind: 'text', label: 'Architecture', maxLength: 1000, default: '' },
+} satisfies Schema;
+
 /** The two networks lesson 6 sets against the baseline, by the MNIST preset they use. */
 export const BASELINE_MODELS = new Map([
   ['linear', 'Linear (no hidden layer)'],

@@ -75,7 +75,7 @@ export class LadderState {
 
   /** A link to this lesson that opens the ladder with the settings shown. */
   link(location: { origin: string; pathname: string; hash: string }): string {
-    return settingsLink(location, WIDGET, LADDER_SCHEMA, this.#settings, {}, this.#lessonSettings);
+    return settingsLink(location, WIDGET, LADDER_SCHEMA, this.#settings, this.#lessonSettings);
   }
 
   /** Starts the worker on the digits (the session's linear model sits unused: each rung builds its own). */

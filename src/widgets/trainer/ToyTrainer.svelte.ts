@@ -75,7 +75,7 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
     this.#lessonProps = options.props;
     this.#onsettings = options.onsettings ?? (() => undefined);
     const lesson = initialSettings(definition, options.props);
-    const linked = options.link ? linkedSettings(definition.name, definition.schema, [], options.link) : null;
+    const linked = options.link ? linkedSettings(definition.name, definition.schema, options.link) : null;
     const initial = linked ? initialSettings(definition, { ...lesson.settings, ...linked.values }) : lesson;
     this.#settings = initial.settings;
     this.#applied = initial.settings;
@@ -125,7 +125,7 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
 
   /** A link to this lesson that opens this widget with the settings shown (those differing from the lesson's). */
   link(location: { origin: string; pathname: string; hash: string }): string {
-    return settingsLink(location, this.definition.name, this.definition.schema, this.#settings, {}, initialSettings(this.definition, this.#lessonProps).settings);
+    return settingsLink(location, this.definition.name, this.definition.schema, this.#settings, initialSettings(this.definition, this.#lessonProps).settings);
   }
 
   /** "Show me the code" for the settings shown. */

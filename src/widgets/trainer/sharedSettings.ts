@@ -7,8 +7,6 @@ export type Address = Pick<Location, 'origin' | 'pathname' | 'search' | 'hash'>;
 export interface LinkedSettings<S extends Schema> {
   /** Settings of the schema the link gives, checked (clamped, looked up) like anything typed. */
   values: Partial<Values<S>>;
-  /** The raw values of the widget's other keys (a model name, an architecture), for it to check. */
-  extras: Map<string, string>;
   /** What was wrong with the link, each starting "From the link: ". */
   messages: string[];
 }
@@ -22,7 +20,6 @@ export interface LinkedSettings<S extends Schema> {
 export function linkedSettings<S extends Schema>(
   widget: string,
   schema: S,
-  extraKeys: readonly string[] = [],
   hash = location.hash,
   legacySearch = '',
   lesson?: Partial<Values<S>>,
@@ -31,16 +28,15 @@ export function linkedSettings<S extends Schema>(
   const linked = readLinkSettings(hash, widget);
   const all = new Map([...(legacy?.values ?? []), ...linked.values]);
   const raw: Record<string, unknown> = Object.create(null);
-  const extras = new Map<string, string>();
   const unknown: string[] = [];
   for (const [key, value] of all) {
-    if (extraKeys.includes(key)) extras.set(key, value);
-    else if (Object.hasOwn(schema, key)) raw[key] = value.length > 64 ? excerpt(value) : value;
+    // Every key goes through the schema: a long value is only repeated back in a message (a text setting is checked whole, against its length).
+    if (Object.hasOwn(schema, key)) raw[key] = value.length > 64 && schema[key].kind !== 'text' ? excerpt(value) : value;
     else unknown.push(key);
   }
   const checked = checkValues(lesson ? withDefaults(schema, lesson) : schema, raw);
   const messages = [...(legacy?.messages ?? []), ...linked.messages, unknownSettingsMessage(unknown), ...checked.messages].filter((m): m is string => m !== null);
-  return { values: checked.values, extras, messages: messages.map((m) => `From the link: ${m}`) };
+  return { values: checked.values, messages: messages.map((m) => `From the link: ${m}`) };
 }
 
 /**
@@ -48,21 +44,20 @@ export function linkedSettings<S extends Schema>(
  * gives; `lesson` is kept as the base its own links are made against.
  */
 export function startingSettings<S extends Schema>(widget: string, schema: S, lesson: Values<S>, hash = location.hash): { lesson: Values<S>; settings: Values<S>; messages: string[] } {
-  const linked = linkedSettings(widget, schema, [], hash, '', lesson);
+  const linked = linkedSettings(widget, schema, hash, '', lesson);
   return { lesson, settings: { ...lesson, ...linked.values }, messages: linked.messages };
 }
 
-/** A link to this lesson with widget `widget` set to `values` (only what differs from `base`) plus `extras`. */
+/** A link to this lesson with widget `widget` set to `values` (only what differs from `base`). */
 export function settingsLink<S extends Schema>(
   location: { origin: string; pathname: string; hash: string },
   widget: string,
   schema: S,
   values: Values<S>,
-  extras: Readonly<Record<string, string>> = {},
   base?: Values<S>,
 ): string {
   const differing = Object.fromEntries(new URLSearchParams(toQuery(schema, values, base)));
-  return `${location.origin}${location.pathname}${linkHash(location.hash, widget, { ...differing, ...extras })}`;
+  return `${location.origin}${location.pathname}${linkHash(location.hash, widget, differing)}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { MAX_HASH_LENGTH, linkHash } from '../../../src/shared/shareLink';
 import { checkParam, defaults, type Param, type Schema, type Values } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
 import { WIDGET_LINK_SCHEMAS } from '../../../src/widgets/linkSchemas';
+import { MNIST_TRAINER_LINK_SCHEMA } from '../../../src/widgets/digits/digitLinkSchemas';
 import { widgetRegistry } from '../../../src/widgets/registry';
 import { MNIST_PRESETS } from '../../../src/ml/modelSpec';
 import { specFromText, specToText } from '../../../src/ml/modelSpecText';
@@ -21,6 +22,7 @@ const WIDGETS: Record<string, Schema> = Object.fromEntries(WIDGET_LINK_SCHEMAS);
 function validValue(param: Param): fc.Arbitrary<unknown> {
   if (param.kind === 'enum') return fc.constantFrom(...param.options.keys());
   if (param.kind === 'boolean') return fc.boolean();
+  if (param.kind === 'text') return fc.string({ maxLength: Math.min(param.maxLength, 80) });
   const { min, max } = param;
   // −0 is 0 to every widget (and "0" in a link), so it is generated as 0.
   return fc.oneof(fc.constantFrom(min, max), fc.double({ min, max, noNaN: true })).map((n) => checkParam(param, n).value + 0);
@@ -38,19 +40,19 @@ describe('settings shared by link', () => {
 
   it('sets a value the link gets wrong back to the lesson’s own, and says so', () => {
     const lesson = { ...defaults(TRAINING_SCHEMA), learningRate: 0.02, schedule: 'oneCycle' as const };
-    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], `${LESSON}?mnist-trainer.learningRate=banana&mnist-trainer.schedule=sideways&mnist-trainer.batchSize=99999`, '', lesson);
+    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, `${LESSON}?mnist-trainer.learningRate=banana&mnist-trainer.schedule=sideways&mnist-trainer.batchSize=99999`, '', lesson);
     expect(read.values).toMatchObject({ learningRate: 0.02, schedule: 'oneCycle', batchSize: 1024 });
     expect(read.messages.join(' ')).toMatch(/"banana" is not one, so it was set back to 0\.02\./);
     // Without the lesson's settings, the setting's own default.
-    expect(linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], `${LESSON}?mnist-trainer.learningRate=banana`).values.learningRate).toBe(TRAINING_SCHEMA.learningRate.default);
+    expect(linkedSettings('mnist-trainer', TRAINING_SCHEMA, `${LESSON}?mnist-trainer.learningRate=banana`).values.learningRate).toBe(TRAINING_SCHEMA.learningRate.default);
   });
 
   it('round-trips random valid settings of every widget, against random lesson settings (property)', () => {
     for (const [widget, schema] of WIDGET_LINK_SCHEMAS) {
       fc.assert(
         fc.property(validSettings(schema), validSettings(schema), (shown, lesson) => {
-          const link = settingsLink(at(`${LESSON}?other.key=1`), widget, schema, shown, {}, lesson);
-          const read = linkedSettings(widget, schema, [], hashOf(link));
+          const link = settingsLink(at(`${LESSON}?other.key=1`), widget, schema, shown, lesson);
+          const read = linkedSettings(widget, schema, hashOf(link));
           expect(read.messages).toEqual([]);
           expect({ ...lesson, ...read.values }).toEqual(shown);
         }),
@@ -66,25 +68,30 @@ describe('settings shared by link', () => {
       const changed = Object.fromEntries(
         Object.entries(schema).map(([key, p]) => [
           key,
-          p.kind === 'number' ? checkParam(p, (p.min + p.max) / 2).value : p.kind === 'enum' ? [...p.options.keys()].find((k) => k !== p.default) : !p.default,
+          p.kind === 'text' ? `${p.default}changed` : p.kind === 'number' ? checkParam(p, (p.min + p.max) / 2).value : p.kind === 'enum' ? [...p.options.keys()].find((k) => k !== p.default) : !p.default,
         ]),
       ) as typeof lesson;
-      const link = settingsLink(at(`${LESSON}?other.key=1`), widget, schema, changed, {}, lesson);
+      const link = settingsLink(at(`${LESSON}?other.key=1`), widget, schema, changed, lesson);
       expect(hashOf(link)).toMatch(new RegExp(`^${LESSON}\\?other\\.key=1&`));
-      const read = linkedSettings(widget, schema, [], hashOf(link));
+      const read = linkedSettings(widget, schema, hashOf(link));
       expect(read.messages).toEqual([]);
       expect({ ...lesson, ...read.values }).toEqual(changed);
       // Unchanged settings stay out of the link.
-      expect(hashOf(settingsLink(at(LESSON), widget, schema, lesson, {}, lesson))).toBe(LESSON);
+      expect(hashOf(settingsLink(at(LESSON), widget, schema, lesson, lesson))).toBe(LESSON);
     }
   });
 
   it('carries a custom architecture, checked by the same rules as the editor', () => {
     const spec = { layers: [...MNIST_PRESETS.cnn.layers, { type: 'dense' as const, units: 32, activation: 'tanh' as const }, { type: 'dropout' as const, rate: 0.25 }] };
-    const link = settingsLink(at(LESSON), 'mnist-trainer', TRAINING_SCHEMA, defaults(TRAINING_SCHEMA), { model: 'custom', arch: specToText(spec) });
-    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model', 'arch'], hashOf(link));
-    expect(read.extras.get('model')).toBe('custom');
-    expect(specFromText(read.extras.get('arch')!, [28, 28, 1], 10)).toEqual({ spec });
+    const link = settingsLink(at(LESSON), 'mnist-trainer', MNIST_TRAINER_LINK_SCHEMA, { ...defaults(MNIST_TRAINER_LINK_SCHEMA), model: 'custom', arch: specToText(spec) });
+    const read = linkedSettings('mnist-trainer', MNIST_TRAINER_LINK_SCHEMA, hashOf(link));
+    expect(read.messages).toEqual([]);
+    expect(read.values.model).toBe('custom');
+    expect(specFromText(read.values.arch!, [28, 28, 1], 10)).toEqual({ spec });
+    // Every key goes through the schema: an architecture longer than it allows is refused whole, with a message.
+    const long = linkedSettings('mnist-trainer', MNIST_TRAINER_LINK_SCHEMA, `${LESSON}?mnist-trainer.model=custom&mnist-trainer.arch=${'dense:8:relu,'.repeat(100)}`);
+    expect(long.values.arch).toBe('');
+    expect(long.messages.join(' ')).toMatch(/Architecture is 1,300 characters long; at most 1,000 can be used/);
     expect(specFromText('dense:99999:relu', [28, 28, 1], 10)).toMatchObject({ error: expect.stringMatching(/units must be/) });
     expect(specFromText('conv:8:5:same:relu', [28, 28, 1], 10)).toMatchObject({ error: expect.stringMatching(/Flatten/) });
     expect(specFromText('__proto__:1', [28, 28, 1], 10)).toMatchObject({ error: expect.stringMatching(/not a layer/) });
@@ -94,26 +101,25 @@ describe('settings shared by link', () => {
     const huge = '9'.repeat(100_000);
     const unknown = Array.from({ length: 10_000 }, (_, i) => `mnist-trainer.k${i}=1`).join('&');
     const hash = `${LESSON}?mnist-trainer.learningRate=banana&mnist-trainer.batchSize=99999&mnist-trainer.optimizer=magic&mnist-trainer.__proto__=1&mnist-trainer.epochs=2&mnist-trainer.epochs=4&mnist-trainer.schedule=${huge}`;
-    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], hash.slice(0, MAX_HASH_LENGTH));
+    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, hash.slice(0, MAX_HASH_LENGTH));
     expect(read.values).toMatchObject({ learningRate: 0.005, batchSize: 1024, optimizer: 'adam', epochs: 4 });
     const text = read.messages.join(' ');
     expect(text).toMatch(/“epochs” was given more than once; the last value was used/);
     expect(text).toMatch(/__proto__/);
     for (const m of read.messages) expect(m).toMatch(/^From the link: /);
     // A link over the cap is ignored as a whole; 10,000 unknown keys are one message.
-    expect(linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], hash).messages).toEqual([expect.stringMatching(/too long/)]);
-    const many = linkedSettings('mnist-trainer', TRAINING_SCHEMA, [], `#/lesson/x?${unknown}`.slice(0, MAX_HASH_LENGTH));
+    expect(linkedSettings('mnist-trainer', TRAINING_SCHEMA, hash).messages).toEqual([expect.stringMatching(/too long/)]);
+    const many = linkedSettings('mnist-trainer', TRAINING_SCHEMA, `#/lesson/x?${unknown}`.slice(0, MAX_HASH_LENGTH));
     expect(many.messages).toHaveLength(1);
     expect(many.messages[0]).toMatch(/^From the link: [\d,]+ unknown settings were ignored/);
     expect(many.messages[0].length).toBeLessThan(200);
   });
 
   it('reads the digit trainer’s old links (settings in the query string)', () => {
-    const read = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model'], LESSON, '?learningRate=0.02&model=mlp');
-    expect(read.values).toEqual({ learningRate: 0.02 });
-    expect(read.extras.get('model')).toBe('mlp');
+    const read = linkedSettings('mnist-trainer', MNIST_TRAINER_LINK_SCHEMA, LESSON, '?learningRate=0.02&model=mlp');
+    expect(read.values).toEqual({ learningRate: 0.02, model: 'mlp' });
     // An old link over the cap is ignored as a whole, like a new one.
-    const huge = linkedSettings('mnist-trainer', TRAINING_SCHEMA, ['model'], LESSON, `?learningRate=${'1'.repeat(MAX_HASH_LENGTH)}`);
+    const huge = linkedSettings('mnist-trainer', TRAINING_SCHEMA, LESSON, `?learningRate=${'1'.repeat(MAX_HASH_LENGTH)}`);
     expect(huge.values).toEqual({});
     expect(huge.messages).toEqual([expect.stringMatching(/^From the link: This link is too long/)]);
   });
@@ -134,7 +140,7 @@ describe('settings shared by link', () => {
         fc.property(fc.array(entry, { maxLength: 20 }), fc.string(), (entries, junk) => {
           const query = entries.map(([k, v]) => `${widget}.${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
           for (const hash of [`${LESSON}?${query}`, `${LESSON}?${junk}`, junk]) {
-            const read = linkedSettings(widget, schema, ['model', 'arch'], hash);
+            const read = linkedSettings(widget, schema, hash);
             for (const [key, value] of Object.entries(read.values)) {
               expect(Object.hasOwn(schema, key)).toBe(true);
               expect(checkParam(schema[key], value)).toEqual({ value });
@@ -156,7 +162,7 @@ describe('settings shared by link', () => {
   it('keeps a link in the address in step with the settings shown, and leaves an address without one alone (issue 22, item 5)', () => {
     const LAB = '#/lesson/08-overfitting';
     const lesson = defaults(OVERFITTING_SCHEMA);
-    const link = (trainCount: number) => (where: { origin: string; pathname: string; hash: string }) => settingsLink(where, 'overfitting-lab', OVERFITTING_SCHEMA, { ...lesson, trainCount }, {}, lesson);
+    const link = (trainCount: number) => (where: { origin: string; pathname: string; hash: string }) => settingsLink(where, 'overfitting-lab', OVERFITTING_SCHEMA, { ...lesson, trainCount }, lesson);
     const written: string[] = [];
     const address = (hash: string) => ({ ...at(hash), search: '?v=2' });
     // The address holds the 8000 of a copied link; the learner has since typed 1000, then the lesson's 200.
