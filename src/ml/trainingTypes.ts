@@ -155,6 +155,12 @@ export interface SessionOptions {
   evaluationIntervalMs?: number;
   /** The largest share of the time evaluations may take (e.g. 0.05); they are spaced out to fit. */
   evaluationBudget?: number;
+  /**
+   * While playing, evaluate every this many steps instead of `evaluationsPerEpoch` times an epoch
+   * (further apart on long runs: see EvaluationSchedule). For tiny toy sets, whose chart's x axis
+   * is the step; Step still evaluates as `evaluationsPerEpoch` says.
+   */
+  evaluationSteps?: number;
   /** Continue the step and epoch count of an earlier session (after a backend switch). */
   resume?: { step: number; epochsDone: number; epochProgress?: number; targetEpochs?: number; runStart?: number };
   /**

@@ -343,6 +343,7 @@ export class TrainingHandler {
       stepsPerSecond: live.stepsPerSecond,
       evaluationIntervalMs: config.tuning.evaluationIntervalMs,
       evaluationBudget: config.tuning.evaluationBudget,
+      evaluationSteps: config.tuning.evaluationSteps,
       resume: live.resume,
       validationEvaluator: config.tuning.inLineEvaluation ? undefined : this.#env.validationEvaluator?.(config.spec, this.#data!, this.#backend),
       callbacks: {

@@ -49,6 +49,8 @@ export interface SessionTuning {
   evaluationIntervalMs?: number;
   /** The largest share of the time evaluations may take (e.g. 0.05): they are spaced out to fit. */
   evaluationBudget?: number;
+  /** While playing, evaluate every this many steps (tiny toy sets: a chart over steps gets a steady density of points). */
+  evaluationSteps?: number;
   /** Evaluate in the training worker even where another thread could (the benchmark compares the two). */
   inLineEvaluation?: boolean;
   seed?: number;

@@ -37,21 +37,21 @@ export interface ChartRedraw {
 }
 
 /**
- * Redraws at most 4 times a second whatever the event rate, always in a task of its own: a
+ * Redraws in the task after its inputs changed, once however many changes came in that task: a
  * redraw takes 10–30 ms, and drawn in the task of the state change that caused it (the first
- * progress of a run builds the controls' new branches too) the two made one task over 50 ms.
+ * progress of a run builds the controls' new branches too) the two made one task over 50 ms. It
+ * keeps no clock of its own: what feeds it (TrainingProgress) already hands progress over in
+ * batches, a few a second, and a second 250 ms clock out of step with those batches left the chart
+ * a batch behind the step counter beside it, 175–250 steps on a toy trainer.
  */
-export function chartRedraw(draw: () => void, now: () => number = () => performance.now()): ChartRedraw {
+export function chartRedraw(draw: () => void): ChartRedraw {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let lastDraw = 0;
   return {
     request() {
-      if (timer) return;
-      timer = setTimeout(() => {
+      timer ??= setTimeout(() => {
         timer = null;
-        lastDraw = now();
         draw();
-      }, Math.max(0, 250 - (now() - lastDraw)));
+      }, 0);
     },
     cancel() {
       if (timer) clearTimeout(timer);
