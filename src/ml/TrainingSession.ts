@@ -236,7 +236,7 @@ export class TrainingSession {
         const now = performance.now();
         const { stepsPerSecond } = this.#settings;
         const paced = stepsPerSecond > 0;
-        if (paced || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs) {
+        if (paced || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs || this.#evaluations.dueBySteps) {
           const healthy = await this.#flush(generation);
           if (!healthy) return;
           if (!this.#judge(generation, await this.#evaluations.whenDue())) return;
@@ -251,8 +251,7 @@ export class TrainingSession {
       if (this.#state === 'running') {
         await this.#flush(this.#generation);
         if (this.#state === 'running') this.#judge(this.#generation, await this.#evaluations.inFlight());
-        const { intervalMs, stepsSince } = this.#evaluations.schedule;
-        if (this.#state === 'running' && intervalMs > 0 && stepsSince > 0) this.#judge(this.#generation, [await this.#evaluations.inLine(false)]);
+        if (this.#state === 'running' && this.#evaluations.schedule.heldBack) this.#judge(this.#generation, [await this.#evaluations.inLine(false)]);
         if (this.#state === 'running') this.#setState('paused');
       }
     } catch (cause) {

@@ -3,6 +3,9 @@ import { exampleSize, targetWidth } from './examples';
 import { accuracy, meanLoss, predictedClasses, targetTensor } from './losses';
 import type { Evaluation, Examples, TrainingData } from './trainingTypes';
 
+/** About how many evaluations a long run keeps across the chart's width with a step spacing (see EvaluationSchedule). */
+export const LONG_RUN_POINTS = 300;
+
 // Each chunk is one forward pass: predict() would otherwise cut it into batches of 32, and on wasm
 // 2,000 digits took 120 ms that way against 75 ms in chunks of 256 (larger chunks were no faster).
 const EVAL_CHUNK = 256;
@@ -89,23 +92,30 @@ export async function evaluateModel(
  * When a running session evaluates: `perEpoch` times an epoch, but at most every `intervalMs`
  * (0 = no limit), and — with a `budget` (a share of time, e.g. 0.05) — only once training since
  * the last evaluation has taken long enough that evaluating stays within that share of the time:
- * an evaluation that took 100 ms waits for 1.9 s of training at 5 %. Tiny toy sets end an epoch
- * every few milliseconds; the interval keeps evaluations, and the page updates they cause, to a
- * few a second. The first evaluation of a run is never held back, so the learner sees one early.
+ * an evaluation that took 100 ms waits for 1.9 s of training at 5 %. The first evaluation of a run
+ * is never held back, so the learner sees one early.
+ *
+ * With `everySteps`, a run that plays evaluates every that many steps instead, epoch or not: tiny
+ * toy sets train hundreds of steps a second against a chart whose x axis is the step, so a clock
+ * (4 evaluations a second) left the chart's held-out line a point per 100-400 steps. On a long run
+ * the spacing grows with the step (step / LONG_RUN_POINTS), so the chart keeps about that many
+ * points across its width and the run's evaluations stay few.
  */
 export class EvaluationSchedule {
   readonly perEpoch: number;
   readonly intervalMs: number;
   readonly budget: number;
+  readonly everySteps: number;
   #stepsSince = 0;
   #lastAt = -Infinity;
   #lastEnd = -Infinity;
   #lastDuration = 0;
 
-  constructor(perEpoch: number, intervalMs: number, budget = 0) {
+  constructor(perEpoch: number, intervalMs: number, budget = 0, everySteps = 0) {
     this.perEpoch = perEpoch;
     this.intervalMs = Math.max(0, intervalMs);
     this.budget = budget > 0 && budget < 1 ? budget : 0;
+    this.everySteps = Math.max(0, Math.floor(everySteps));
   }
 
   /** Steps trained since the last evaluation. */
@@ -120,6 +130,24 @@ export class EvaluationSchedule {
   /** Enough steps since the last evaluation for the next one of this epoch. */
   stepsDue(stepsPerEpoch: number): boolean {
     return this.#stepsSince >= Math.max(1, Math.ceil(stepsPerEpoch / this.perEpoch));
+  }
+
+  /** While playing, at step `step` of the run: `everySteps` steps since the last evaluation (or the run's first step), else the epoch's share. */
+  playDue(stepsPerEpoch: number, step: number): boolean {
+    if (this.everySteps === 0) return this.stepsDue(stepsPerEpoch);
+    if (this.#stepsSince === 0) return false;
+    return step === 1 || this.#stepsSince >= Math.max(this.everySteps, Math.floor(step / LONG_RUN_POINTS));
+  }
+
+  /** At an epoch's end: the run's last always; else when the time allows and, with a step spacing, when that is due too. */
+  epochEndDue(final: boolean, stepsPerEpoch: number, step: number): boolean {
+    if (final) return true;
+    return this.timeDue(false) && (this.everySteps === 0 || this.playDue(stepsPerEpoch, step));
+  }
+
+  /** Steps trained since the last evaluation that an interval or a step spacing held back: a pause evaluates them, so the last figures shown are of the paused model. */
+  get heldBack(): boolean {
+    return this.#stepsSince > 0 && (this.intervalMs > 0 || this.everySteps > 0);
   }
 
   /** Not too soon after the last evaluation, nor over the time budget (the final one is never skipped). */

@@ -40,7 +40,7 @@ export class SessionEvaluations {
     this.#options = settings;
     this.#reports = reports;
     this.#where = where;
-    this.schedule = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0, options.evaluationBudget);
+    this.schedule = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0, options.evaluationBudget, options.evaluationSteps);
     const elsewhere = !settings.evaluateTrainingSet && options.data.validation ? options.validationEvaluator : undefined;
     this.#background = elsewhere ? new BackgroundEvaluations(elsewhere, this.schedule.perEpoch, settings.reportPredictions) : null;
   }
@@ -48,6 +48,13 @@ export class SessionEvaluations {
   countStep(): void {
     this.schedule.countStep();
     this.#background?.schedule.countStep();
+  }
+
+  /** A step spacing (`evaluationSteps`) says the run should evaluate now: the session reads its losses back at once rather than at its next report. */
+  get dueBySteps(): boolean {
+    if (this.schedule.everySteps === 0) return false;
+    const where = this.#where();
+    return this.schedule.playDue(where.stepsPerEpoch, where.step);
   }
 
   /** Mid-epoch, between steps: a background evaluation that has finished, and the next one started (or one in line) when due. */
@@ -61,7 +68,7 @@ export class SessionEvaluations {
       if (!where.order.done && background.due(where.stepsPerEpoch)) this.#launch(false);
       if (background.active) return found;
     }
-    if (!where.order.done && this.schedule.stepsDue(where.stepsPerEpoch) && this.schedule.timeDue(false)) found.push(await this.inLine(false));
+    if (!where.order.done && this.schedule.playDue(where.stepsPerEpoch, where.step) && this.schedule.timeDue(false)) found.push(await this.inLine(false));
     return found;
   }
 
@@ -79,7 +86,8 @@ export class SessionEvaluations {
         if (last) return [...found, last];
       } else if (background.active) return found;
     }
-    if (this.schedule.timeDue(final)) found.push(await this.inLine(true));
+    const where = this.#where();
+    if (this.schedule.epochEndDue(final, where.stepsPerEpoch, where.step)) found.push(await this.inLine(true));
     return found;
   }
 

@@ -25,10 +25,13 @@ export function taskShape(task: ToyTask): { inputShape: number[]; outputUnits: n
 }
 
 /**
- * Tiny data: an epoch takes a few milliseconds. Evaluate the full sets whenever allowed: after
- * every Step a learner takes, and at most 4 times a second while playing.
+ * Tiny data: an epoch takes a few milliseconds, a step about one. Evaluate the full sets after
+ * every Step a learner takes, and every 10 steps while playing: the chart's x axis is the step, and
+ * evaluating on a clock (4 times a second) gave it a test-loss point per 100-400 steps. An
+ * evaluation costs about one step (five for the largest playground network); the page shows them
+ * in batches, a few times a second (TrainingProgress).
  */
-export const TOY_TUNING: SessionTuning = { evaluateTrainingSet: true, evaluationsPerEpoch: 1000, evaluationIntervalMs: 250 };
+export const TOY_TUNING: SessionTuning = { evaluateTrainingSet: true, evaluationsPerEpoch: 1000, evaluationSteps: 10 };
 
 export type SettingKey<S extends Schema> = keyof S & string;
 

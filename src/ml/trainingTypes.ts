@@ -157,6 +157,12 @@ export interface SessionTuning {
   evaluationIntervalMs?: number;
   /** The largest share of the time evaluations may take (e.g. 0.05); they are spaced out to fit. */
   evaluationBudget?: number;
+  /**
+   * While playing, evaluate every this many steps instead of `evaluationsPerEpoch` times an epoch
+   * (further apart on long runs: see EvaluationSchedule). For tiny toy sets, whose chart's x axis
+   * is the step; Step still evaluates as `evaluationsPerEpoch` says.
+   */
+  evaluationSteps?: number;
   /** Evaluate in the training worker even where another thread could (the benchmark compares the two); read by the worker, not the session. */
   inLineEvaluation?: boolean;
 }

@@ -37,6 +37,31 @@ const HEAT_COLOURS = `(() => {
   return { blue: blue / n, orange: orange / n };
 })()`;
 
+// Records what the loss chart drew at each redraw, with the step the counter below it showed then.
+const RECORD_CHART = `(() => {
+  const widget = document.querySelector('[data-testid="classifier-playground"]');
+  const canvas = widget.querySelector('.chart canvas');
+  window.__chartLog = [];
+  new MutationObserver(() => {
+    const d = canvas.dataset;
+    window.__chartLog.push({ lastX: Number(d.lastX), points: Number(d.heldOutPoints), heldOutLastX: Number(d.heldOutLastX), counter: Number(widget.dataset.steps) });
+  }).observe(canvas, { attributes: true });
+})()`;
+
+interface ChartDraw {
+  lastX: number;
+  points: number;
+  heldOutLastX: number;
+  counter: number;
+}
+
+/** What the chart drew last, and the step the counter below it shows, read together. */
+const chartAndCounter = (page: Page) =>
+  page.getByTestId('classifier-playground').evaluate((widget: HTMLElement) => {
+    const d = widget.querySelector<HTMLCanvasElement>('.chart canvas')!.dataset;
+    return { lastX: Number(d.lastX), heldOutLastX: Number(d.heldOutLastX), counter: Number(widget.dataset.steps) };
+  });
+
 async function setNumber(page: Page, label: string, value: string): Promise<void> {
   const input = page.getByTestId('classifier-playground').getByLabel(label, { exact: true });
   await input.fill(value);
@@ -94,6 +119,44 @@ describe('lesson 5 in real Chromium', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => play.isEnabled()).toBe(true);
     expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a test-loss point every 10 steps and keeps the chart level with the step counter (issue 22, item 8)', async () => {
+    const page = await app.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL('#/lesson/05-decision-boundaries', app.baseUrl).href);
+    const play = page.getByRole('button', { name: 'Play', exact: true });
+    await expect.poll(() => play.isEnabled(), { timeout: 90_000 }).toBe(true);
+    const widget = page.getByTestId('classifier-playground');
+    await page.evaluate(RECORD_CHART);
+    await play.click();
+    await expect.poll(async () => (await chartAndCounter(page)).lastX, { timeout: 60_000 }).toBeGreaterThanOrEqual(300);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => play.isEnabled()).toBe(true);
+
+    // Paused, the chart ends where the counter stands: its training loss and its last test loss.
+    await expect
+      .poll(async () => {
+        const { lastX, heldOutLastX, counter } = await chartAndCounter(page);
+        return { chartBehindBy: counter - lastX, testLossBehindBy: counter - heldOutLastX };
+      }, { timeout: 10_000 })
+      .toEqual({ chartBehindBy: 0, testLossBehindBy: 0 });
+    const { counter } = await chartAndCounter(page);
+    const note = await widget.locator('p.note', { hasText: /Step [\d,]+ ·/ }).textContent();
+    expect(Number(/Step ([\d,]+) ·/.exec(note!)![1].replaceAll(',', ''))).toBe(counter);
+
+    // At every redraw while it trained: a test-loss point per 10 steps (the first at step 1), the
+    // last at most one evaluation behind the training loss, whatever the machine's speed.
+    const draws = ((await page.evaluate('window.__chartLog')) as ChartDraw[]).filter((d) => d.lastX > 0 && d.lastX <= 3000);
+    expect(draws.length).toBeGreaterThan(0);
+    for (const d of draws) {
+      expect(d.lastX, 'a redraw shows the step the counter shows').toBe(d.counter);
+      expect(d.points, `test-loss points drawn by step ${d.lastX}`).toBeGreaterThanOrEqual(Math.floor(d.lastX / 10));
+      expect(d.heldOutLastX, `the last test-loss point when the training loss reached step ${d.lastX}`).toBeGreaterThanOrEqual(d.lastX - 10);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

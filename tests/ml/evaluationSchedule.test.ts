@@ -63,6 +63,28 @@ describe('the evaluation schedule', () => {
     t.finished(2500);
     expect(t.timeDue(false, 2500 + 7000)).toBe(false);
   });
+
+  it('with a step spacing evaluates every 10 steps while playing, whatever the clock says, and on a long run keeps about 300 points across the chart', () => {
+    const s = new EvaluationSchedule(1000, 0, 0, 10);
+    const at: number[] = [];
+    for (let step = 1; step <= 30_000; step++) {
+      s.countStep();
+      if (s.playDue(25, step) && s.timeDue(false, 0)) {
+        s.started(0);
+        at.push(step);
+      }
+    }
+    expect(at.slice(0, 4)).toEqual([1, 11, 21, 31]); // the first step at once
+    expect(at.filter((step) => step <= 3_000)).toHaveLength(300);
+    // Past 3,000 steps the spacing grows with the step: the chart's right-hand tenth still has about 30.
+    expect(at.filter((step) => step > 27_000).length).toBeGreaterThanOrEqual(28);
+    expect(at.length).toBeLessThan(1_100);
+    // A pause evaluates steps the spacing held back; an epoch's end waits for the spacing too.
+    expect(s.heldBack).toBe(at.at(-1) !== 30_000);
+    expect(s.epochEndDue(false, 25, 30_001)).toBe(false);
+    expect(s.epochEndDue(true, 25, 30_001)).toBe(true);
+    expect(new EvaluationSchedule(4, 0).heldBack).toBe(false); // nothing held back without an interval or a spacing
+  });
 });
 
 describe('the report buffer', () => {

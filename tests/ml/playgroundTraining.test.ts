@@ -23,25 +23,22 @@ import {
   playgroundSpec,
 } from '../../src/ml/classifierPlayground';
 import { gridFeatures } from '../../src/ml/features';
+import { TOY_TUNING } from '../../src/ml/toyTrainer';
 import { useCpu } from './helpers';
 
 beforeAll(useCpu);
 
 // The tuning both widgets pass to the worker.
-const TUNING = {
-  evaluateTrainingSet: true,
-  evaluationsPerEpoch: 1000,
-  evaluationIntervalMs: 250,
-} satisfies Partial<SessionOptions>;
+const TUNING: Partial<SessionOptions> = TOY_TUNING;
 
-function curveSession(raw: Record<string, unknown>, epochs: number, evaluations: Evaluation[] = []) {
+function curveSession(raw: Record<string, unknown>, epochs: number, evaluations: Evaluation[] = [], tuning = TUNING) {
   const { settings } = curveFitterSettings(raw);
   const task = buildCurveTask(generatedPoints(settings, 7), settings.validationPercent / 100, 11);
   const session = new TrainingSession({
     spec: curveModelSpec(settings),
     data: task.data,
     hyper: { ...curveHyper(settings), epochs },
-    ...TUNING,
+    ...tuning,
     callbacks: { onEvaluate: (e) => evaluations.push(e) },
   });
   return { session, task, settings };
@@ -159,10 +156,33 @@ describe('lesson 5: a classifier draws decision boundaries (cpu)', () => {
 });
 
 describe('the widgets’ training cycles', () => {
-  it('evaluate at most every evaluationIntervalMs on tiny data, once more on pause, after every Step, and still yield to the event loop', async () => {
+  it('evaluate every 10 steps while playing, epoch ends or not, after every Step, and once more on pause', async () => {
+    const evaluations: Evaluation[] = [];
+    // 22 training points, batch 16: 2 steps an epoch. 51 epochs: 102 steps.
+    const { session } = curveSession({ points: 30, hiddenLayers: 1, units: 8 }, 51, evaluations);
+    await session.train();
+    expect(session.step).toBe(102);
+    // The first step at once, then every 10 steps, and the run's last.
+    expect(evaluations.map((e) => e.step)).toEqual([1, 11, 21, 31, 41, 51, 61, 71, 81, 91, 101, 102]);
+    await session.trainOneStep();
+    await session.trainOneStep();
+    expect(evaluations.map((e) => e.step).slice(-2)).toEqual([103, 104]);
+    // Paused between two evaluations: the pause evaluates the model as it stands.
+    session.setHyperparams({ epochs: 0 });
+    void session.train();
+    while (session.step < 130) await new Promise((r) => setTimeout(r, 5));
+    await session.pause();
+    expect(evaluations.at(-1)!.step).toBe(session.step);
+    const resumed = evaluations.map((e) => e.step).filter((s) => s >= 104);
+    expect(resumed.slice(0, -1)).toEqual(resumed.slice(0, -1).map((_, i) => 104 + 10 * i));
+    await session.dispose();
+  });
+
+  it('with evaluationIntervalMs, evaluate at most that often on tiny data, once more on pause, after every Step, and still yield to the event loop', async () => {
     const evaluations: Evaluation[] = [];
     // 22 training points, batch 16: 2 steps an epoch, an epoch every millisecond or so.
-    const { session } = curveSession({ points: 30, hiddenLayers: 1, units: 8 }, 0, evaluations);
+    const interval = { evaluateTrainingSet: true, evaluationsPerEpoch: 1000, evaluationIntervalMs: 250 };
+    const { session } = curveSession({ points: 30, hiddenLayers: 1, units: 8 }, 0, evaluations, interval);
     void session.train();
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 50);

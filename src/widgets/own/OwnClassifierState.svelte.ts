@@ -1,12 +1,11 @@
 import { TrainerState } from '../trainer/TrainerState.svelte';
 import { OWN_CLASSIFIER_HYPER, OWN_CLASSIFIER_SPEC, splitDrawings, trainingProblems, type DrawingClass, type OwnSplit } from '../../ml/ownClassifier';
-import { TOY_TUNING } from '../../ml/toyTrainer';
 import type { Hyperparams } from '../../ml/hyperparams';
-import type { BackendChoice } from '../../worker/protocol';
+import type { BackendChoice, SessionTuning } from '../../worker/protocol';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
-/** A few dozen drawings: evaluate both parts fully, a few times a second. */
-const TUNING = { ...TOY_TUNING, evaluationsPerEpoch: 1, seed: 1234 };
+/** A few dozen drawings: evaluate both parts fully, once an epoch and at most 4 times a second (the chart's x axis is the epoch). */
+const TUNING: SessionTuning = { evaluateTrainingSet: true, evaluationsPerEpoch: 1, evaluationIntervalMs: 250, seed: 1234 };
 
 /**
  * Lesson 11's trainer: checks the learner's drawings, splits them, and trains a fresh small CNN

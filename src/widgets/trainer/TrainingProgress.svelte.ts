@@ -27,8 +27,10 @@ type Listener<T> = (value: T) => void;
  * What the worker reported about the current run, and the runs before it, read through getters.
  * Step reports are batched by one timer (each visible change costs a composited frame, which on
  * machines without a GPU is drawn in software and competes with training for the CPU) and handed
- * to `onSteps` listeners in the same batch the page draws. Histories are `$state.raw` because
- * they are replaced wholesale.
+ * to `onSteps` listeners in the same batch the page draws. An evaluation is shown at once, with
+ * the steps before it, unless another was shown less than the batching interval ago: then it
+ * joins the batch (toy trainers evaluate every 10 steps, many times a second). Histories are
+ * `$state.raw` because they are replaced wholesale.
  */
 export class TrainingProgress {
   #batchLosses = $state.raw<LossPoint[]>([]);
@@ -62,6 +64,8 @@ export class TrainingProgress {
   #nextRunNumber = 1;
   #runLabel: string | null = null;
   #pendingSteps: StepProgress[] = [];
+  #pendingEvaluations: Evaluation[] = [];
+  #lastEvaluationShown = -Infinity;
   #pendingTimer: ReturnType<typeof setTimeout> | null = null;
   /** The first report after Train is shown at once (the learner sees training start); later ones are batched. */
   #showNextStepAtOnce = false;
@@ -113,6 +117,7 @@ export class TrainingProgress {
   trainRequested(epochs: number): void {
     this.flush();
     this.#showNextStepAtOnce = true;
+    this.#lastEvaluationShown = -Infinity; // and its first evaluation
     this.#epochTarget = targetAfterTrain(this.#epochTarget, this.#epoch, epochs);
   }
 
@@ -166,6 +171,7 @@ export class TrainingProgress {
    * the settings it trained with, then cleared.
    */
   startRun(runId: number, hyper: Hyperparams | null, label: string | null): void {
+    this.flush(); // what the old run reported last (its pause's evaluation) is part of it
     const past = this.currentRun();
     if (past) {
       const archived = this.#runLabel ?? `run ${this.#nextRunNumber}`;
@@ -175,8 +181,8 @@ export class TrainingProgress {
     this.#runChanges = [];
     this.#changesToCome = [];
     this.#runLabel = label;
-    this.dropPending();
     this.#runId = runId;
+    this.#lastEvaluationShown = -Infinity;
     this.#batchLosses = [];
     this.#evaluations = [];
     this.#markers = [];
@@ -208,6 +214,7 @@ export class TrainingProgress {
     if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
     this.#pendingTimer = null;
     this.#pendingSteps = [];
+    this.#pendingEvaluations = [];
   }
 
   dispose(): void {
@@ -234,9 +241,9 @@ export class TrainingProgress {
         }
         break;
       case 'evaluate':
-        this.flush();
-        this.#evaluations = [...this.#evaluations, event.evaluation];
-        for (const listener of this.#evaluationListeners) listener(event.evaluation);
+        this.#pendingEvaluations.push(event.evaluation);
+        if (performance.now() - this.#lastEvaluationShown >= this.#uiIntervalMs) this.flush();
+        else this.#pendingTimer ??= setTimeout(() => this.flush(), this.#uiIntervalMs);
         break;
       case 'diverged': {
         this.flush();
@@ -262,13 +269,22 @@ export class TrainingProgress {
     }
   }
 
-  /** Applies the batched step reports now. */
+  /** Applies the batched step reports, then the evaluations, now. */
   flush(): void {
     if (this.#pendingTimer) clearTimeout(this.#pendingTimer);
     this.#pendingTimer = null;
-    if (this.#pendingSteps.length === 0) return;
     const steps = this.#pendingSteps;
+    const evaluations = this.#pendingEvaluations;
     this.#pendingSteps = [];
+    this.#pendingEvaluations = [];
+    if (steps.length > 0) this.#showSteps(steps);
+    if (evaluations.length === 0) return;
+    this.#lastEvaluationShown = performance.now();
+    this.#evaluations = [...this.#evaluations, ...evaluations];
+    for (const evaluation of evaluations) for (const listener of this.#evaluationListeners) listener(evaluation);
+  }
+
+  #showSteps(steps: StepProgress[]): void {
     const points = lossPoints({ step: this.#step, epoch: this.#epoch }, steps);
     const last = steps[steps.length - 1];
     this.#batchLosses = compact([...this.#batchLosses, ...points], this.#maxPoints);

@@ -1,7 +1,9 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { ToyTrainer } from '../../../src/widgets/trainer/ToyTrainer.svelte';
 import { CURVE_FITTER } from '../../../src/ml/curveFitting';
+import { CLASSIFIER_PLAYGROUND } from '../../../src/ml/classifierPlayground';
+import { lossChartSeries } from '../../../src/widgets/charts/lossChartFeed';
 import { initialSettings } from '../../../src/ml/toyTrainer';
 import { useCpu } from '../../ml/helpers';
 import { inThreadClient, until } from './inThreadClient';
@@ -12,6 +14,7 @@ let cleanup: (() => void) | null = null;
 afterEach(() => {
   cleanup?.();
   cleanup = null;
+  vi.restoreAllMocks();
 });
 
 /** A curve fitter as lesson 4 embeds it. */
@@ -113,5 +116,36 @@ describe('a saved model loaded into a toy trainer', () => {
     toy.adoptModel({ layers: [{ type: 'dense', units: 3, activation: 'sigmoid' }] });
     expect(toy.settings).toMatchObject({ hiddenLayers: 1, units: 3, activation: 'sigmoid' });
     expect(toy.applied).toMatchObject({ hiddenLayers: 1, units: 3, activation: 'sigmoid' });
+  });
+});
+
+describe("lesson 5's loss chart (issue 22, item 8)", () => {
+  it('shows a test-loss point every 10 steps however fast the steps come, and the last one at the step shown once paused', async () => {
+    // The clock stands still, as on a fast machine where hundreds of steps pass between two ticks
+    // of a 250 ms clock: what the chart gets must not depend on how fast the machine trains.
+    vi.spyOn(performance, 'now').mockReturnValue(1_000);
+    const props = { dataset: 'circle', hiddenLayers: 2, units1: 4, units2: 2, activation: 'tanh', learningRate: 0.03, batchSize: 10 };
+    const toy = new ToyTrainer(CLASSIFIER_PLAYGROUND, { props, createClient: inThreadClient });
+    cleanup = () => toy.dispose();
+    toy.start();
+    await settled(toy);
+    void toy.trainer.train();
+    await until(() => toy.trainer.progress.step >= 250, 30_000);
+    await toy.trainer.pause();
+    const progress = toy.trainer.progress;
+    // The pause's own evaluation may still wait for the page's next batch.
+    await until(() => progress.latestEvaluation?.step === progress.step);
+    const chart = lossChartSeries(progress.batchLosses, progress.evaluations, progress.markers, 'step');
+    const shown = progress.step;
+    const testSteps = chart.heldOutLoss.map((p) => p.x);
+    expect(chart.batchLoss.at(-1)!.x).toBe(shown);
+    expect(testSteps.at(-1), `the chart's test loss ends at step ${testSteps.at(-1)} while the step shown is ${shown}`).toBe(shown);
+    expect(testSteps[0]).toBe(1); // the learner sees a test loss at once
+    const first250 = testSteps.filter((s) => s <= 250);
+    expect(first250.length, `test-loss points in the first 250 steps: ${first250.join(', ')}`).toBeGreaterThanOrEqual(25);
+    // Every 10 steps (on a run past 3,000 steps the spacing grows with it: about 300 points a chart).
+    const gaps = testSteps.slice(1).map((s, i) => [testSteps[i], s - testSteps[i]]);
+    const tooFar = gaps.filter(([from, gap]) => gap > Math.max(10, Math.floor((from + gap) / 300)));
+    expect(tooFar, `steps between test-loss points: ${gaps.map(([, gap]) => gap).join(', ')}`).toEqual([]);
   });
 });
