@@ -52,3 +52,10 @@ export function lessonHyperparams(props: Readonly<Record<string, unknown>>, base
   const { values, messages } = checkValues(TRAINING_SCHEMA, raw);
   return { hyper: { ...defaults(TRAINING_SCHEMA), ...base, ...values }, messages };
 }
+
+/** The settings that differ between `before` and `after` (all of `after` when there was none). */
+export function changedSettings(before: Hyperparams | null, after: Hyperparams): Partial<Hyperparams> {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) if (!before || before[key as keyof Hyperparams] !== value) changes[key] = value;
+  return changes as Partial<Hyperparams>;
+}

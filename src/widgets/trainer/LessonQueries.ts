@@ -51,4 +51,19 @@ export class LessonQueries {
   runLadderRung(rung: Calls['ladderRung']['request']['rung'], settings: Calls['ladderRung']['request']['settings']): Promise<Calls['ladderRung']['reply']> {
     return this.#ask('ladderRung', { rung, settings });
   }
+
+  // The health view (tools/HealthPanel.svelte): the worker's probes, its memory, a lost GPU on purpose.
+
+  async setHealth(on: boolean): Promise<void> {
+    await this.#ask('setHealth', { on });
+  }
+
+  memory(): Promise<Calls['memory']['reply']> {
+    return this.#ask('memory', {});
+  }
+
+  /** Drops the WebGL context the way a GPU reset does; false where there is none. */
+  async simulateContextLoss(): Promise<boolean> {
+    return (await this.#ask('simulateContextLoss', {})).lost;
+  }
 }

@@ -3,7 +3,7 @@ import { announceEngineReady } from './engineReady';
 import { ENGINE_STARTS, startEngine, type EngineStart } from './engineStart';
 import type { AdoptedModel, BackendChoice, BackendInfo, Calls, SessionEvent, SessionTuning, TaskSpec } from '../../worker/protocol';
 import type { ModelSpec, ModelSummary } from '../../ml/modelSpec';
-import type { Hyperparams } from '../../ml/hyperparams';
+import { changedSettings, type Hyperparams } from '../../ml/hyperparams';
 import type { TrainingData } from '../../ml/trainingTypes';
 import { LessonQueries } from './LessonQueries';
 import { TrainingProgress, type SavedCurves } from './TrainingProgress.svelte';
@@ -326,21 +326,6 @@ export class TrainerState {
     return reply;
   }
 
-  // ---- the health view ------------------------------------------------------------------------
-
-  async setHealth(on: boolean): Promise<void> {
-    await this.#call('setHealth', { on });
-  }
-
-  memory(): Promise<Calls['memory']['reply']> {
-    return this.#call('memory', {});
-  }
-
-  /** Drops the WebGL context the way a GPU reset does; false where there is none. */
-  async simulateContextLoss(): Promise<boolean> {
-    return (await this.#call('simulateContextLoss', {})).lost;
-  }
-
   // ---- inside ---------------------------------------------------------------------------------
 
   #call<K extends keyof Calls>(type: K, request: Calls[K]['request']): Promise<Calls[K]['reply']> {
@@ -409,11 +394,4 @@ export class TrainerState {
         this.progress.receive(event);
     }
   }
-}
-
-/** The settings that differ between `before` and `after` (all of `after` when there was none). */
-function changedSettings(before: Hyperparams | null, after: Hyperparams): Partial<Hyperparams> {
-  const changes: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(after)) if (!before || before[key as keyof Hyperparams] !== value) changes[key] = value;
-  return changes as Partial<Hyperparams>;
 }
