@@ -41,10 +41,17 @@ async function play(lab: Locator): Promise<void> {
   await expect.poll(() => lab.getByRole('button', { name: 'Pause' }).isEnabled(), { timeout: 10_000 }).toBe(true);
 }
 
+/** Pauses the lab, or finds it finished (a short run may end between a look at Pause and a click on it). */
 async function pause(lab: Locator): Promise<void> {
+  const play = lab.getByRole('button', { name: 'Play', exact: true });
   const button = lab.getByRole('button', { name: 'Pause' });
-  if (await button.isEnabled()) await button.click();
-  await expect.poll(() => lab.getByRole('button', { name: 'Play', exact: true }).isEnabled(), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(async () => {
+      if (await play.isEnabled()) return true;
+      await button.click({ timeout: 1_000 }).catch(() => undefined); // disabled again: the run just ended
+      return play.isEnabled();
+    }, { timeout: 30_000 })
+    .toBe(true);
 }
 
 export async function lesson8(l: Learner): Promise<void> {
