@@ -45,7 +45,8 @@ export class TrainingSession {
   /** The step this run began at: a schedule (one-cycle) spans the run, so "train more" gets a cycle of its own. */
   #runStart = 0;
 
-  #reports = new ReportBuffer();
+  #now: () => number;
+  #reports: ReportBuffer;
   #guard: DivergenceGuard;
   #evaluations: SessionEvaluations;
   #healthView = new HealthView();
@@ -57,6 +58,8 @@ export class TrainingSession {
     this.#settings = new SessionSettings(options.hyper, options.stepsPerSecond);
     this.#callbacks = options.callbacks ?? {};
     this.#seed = options.seed ?? 42;
+    this.#now = options.now ?? (() => performance.now());
+    this.#reports = new ReportBuffer(this.#now);
     this.#options = {
       readEvery: options.readEvery ?? 10,
       readIntervalMs: options.readIntervalMs ?? 150,
@@ -231,17 +234,17 @@ export class TrainingSession {
           // lastRead is not reset here: on the cpu backend reads resolve as microtasks, so with
           // fewer than readEvery steps an epoch only the time check below yields to the event loop.
         }
-        const stepStart = performance.now();
+        const stepStart = this.#now();
         this.#trainBatch();
-        const now = performance.now();
+        const now = this.#now();
         const { stepsPerSecond } = this.#settings;
         const paced = stepsPerSecond > 0;
         if (paced || this.#reports.length >= this.#options.readEvery || now - lastRead >= this.#options.readIntervalMs || this.#evaluations.dueBySteps) {
           const healthy = await this.#flush(generation);
           if (!healthy) return;
           if (!this.#judge(generation, await this.#evaluations.whenDue())) return;
-          if (paced) await sleep(Math.max(0, 1000 / stepsPerSecond - (performance.now() - stepStart)));
-          lastRead = performance.now();
+          if (paced) await sleep(Math.max(0, 1000 / stepsPerSecond - (this.#now() - stepStart)));
+          lastRead = this.#now();
         }
         // Let queued requests (a new learning rate, pause) in after every step, so a change takes
         // effect at the very next step. A MessageChannel hop costs microseconds.
@@ -324,7 +327,7 @@ export class TrainingSession {
     }
     this.#guard.noteHealthy(losses, this.#model, this.#step);
     const weights = this.#options.reportWeights ? (await this.readWeights()).map((w) => Array.from(w)) : undefined;
-    const deadRelu = this.#healthView.deadReluDue() ? await this.deadReluFractions() : undefined;
+    const deadRelu = this.#healthView.deadReluDue(this.#now()) ? await this.deadReluFractions() : undefined;
     const progress: StepProgress = {
       weights,
       deadRelu,

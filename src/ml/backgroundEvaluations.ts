@@ -33,9 +33,11 @@ export class BackgroundEvaluations {
   #evaluator: ValidationEvaluator | null;
   #withPredictions: boolean;
   #inFlight: InFlight | null = null;
+  #now: () => number;
 
-  constructor(evaluator: ValidationEvaluator, perEpoch: number, withPredictions: boolean) {
+  constructor(evaluator: ValidationEvaluator, perEpoch: number, withPredictions: boolean, now: () => number = () => performance.now()) {
     this.#evaluator = evaluator;
+    this.#now = now;
     this.#withPredictions = withPredictions;
     this.schedule = new EvaluationSchedule(perEpoch * MORE_OFTEN, 0, DUTY);
   }
@@ -47,7 +49,7 @@ export class BackgroundEvaluations {
 
   /** Enough steps since the last one, within the thread's share of time, and none in flight. */
   due(stepsPerEpoch: number): boolean {
-    return this.active && !this.#inFlight && this.schedule.stepsDue(stepsPerEpoch) && this.schedule.timeDue(false);
+    return this.active && !this.#inFlight && this.schedule.stepsDue(stepsPerEpoch) && this.schedule.timeDue(false, this.#now());
   }
 
   get busy(): boolean {
@@ -58,7 +60,7 @@ export class BackgroundEvaluations {
   launch(evaluation: Evaluation, weights: Float32Array[]): void {
     const evaluator = this.#evaluator;
     if (!evaluator || this.#inFlight) throw new Error('No background evaluation can start now.');
-    this.schedule.started();
+    this.schedule.started(this.#now());
     const entry: InFlight = { evaluation, weights, settled: false, done: Promise.resolve() };
     entry.done = evaluator
       .evaluate(weights, this.#withPredictions)
@@ -70,7 +72,7 @@ export class BackgroundEvaluations {
         entry.settled = true;
         // Its own pass time, not the wait: the first answer also waited for the worker to start
         // (2–3 s in WebKit), which spaced the next evaluations 7–9 s apart.
-        this.schedule.finished(performance.now(), entry.result?.durationMs);
+        this.schedule.finished(this.#now(), entry.result?.durationMs);
       });
     this.#inFlight = entry;
   }
@@ -83,7 +85,7 @@ export class BackgroundEvaluations {
   async take(wait: boolean): Promise<{ evaluation: Evaluation; weights: Float32Array[] } | null> {
     const entry = this.#inFlight;
     if (!entry || (!entry.settled && !wait)) return null;
-    const start = performance.now();
+    const start = this.#now();
     await entry.done;
     if (this.#inFlight !== entry) return null; // dropped while waiting
     this.#inFlight = null;
@@ -93,7 +95,7 @@ export class BackgroundEvaluations {
     }
     const { loss, accuracy, predictions, durationMs } = entry.result;
     const { evaluation } = entry;
-    Object.assign(evaluation, { valLoss: loss, valAccuracy: accuracy, offThreadMs: durationMs, durationMs: (evaluation.durationMs ?? 0) + performance.now() - start });
+    Object.assign(evaluation, { valLoss: loss, valAccuracy: accuracy, offThreadMs: durationMs, durationMs: (evaluation.durationMs ?? 0) + this.#now() - start });
     if (predictions) evaluation.predictions = predictions;
     return { evaluation, weights: entry.weights };
   }

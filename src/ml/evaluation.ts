@@ -140,9 +140,9 @@ export class EvaluationSchedule {
   }
 
   /** At an epoch's end: the run's last always; else when the time allows and, with a step spacing, when that is due too. */
-  epochEndDue(final: boolean, stepsPerEpoch: number, step: number): boolean {
+  epochEndDue(final: boolean, stepsPerEpoch: number, step: number, now = performance.now()): boolean {
     if (final) return true;
-    return this.timeDue(false) && (this.everySteps === 0 || this.playDue(stepsPerEpoch, step));
+    return this.timeDue(false, now) && (this.everySteps === 0 || this.playDue(stepsPerEpoch, step));
   }
 
   /** Steps trained since the last evaluation that an interval or a step spacing held back: a pause evaluates them, so the last figures shown are of the paused model. */

@@ -32,6 +32,12 @@ export class ReportBuffer {
   #lossSum = 0;
   #lossCount = 0;
   #accuracySum = 0;
+  #now: () => number;
+
+  /** `now`: the clock the throughput window and the time to the first step are measured with. */
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
 
   /** Batches kept since the last readback. */
   get length(): number {
@@ -41,7 +47,7 @@ export class ReportBuffer {
   /** Marks the start of step `step`, before its results are added. */
   startStep(step: number): void {
     if (this.#trainStart !== null) {
-      this.#msToFirstStep = performance.now() - this.#trainStart;
+      this.#msToFirstStep = this.#now() - this.#trainStart;
       this.#trainStart = null;
     }
     if (this.#losses.length > 0) return;
@@ -92,7 +98,7 @@ export class ReportBuffer {
 
   /** Marks a train request: the next step's start gives the time to the first step. */
   markStart(): void {
-    this.#trainStart = performance.now();
+    this.#trainStart = this.#now();
     this.#windowStart = this.#trainStart;
   }
 
@@ -103,7 +109,7 @@ export class ReportBuffer {
     this.#accuracySum += read.accuracySum;
     // Wall-clock time since the last report (or since Train): evaluations, readbacks and pacing
     // count, so the speed shown is the examples a second the learner actually gets.
-    const now = performance.now();
+    const now = this.#now();
     const elapsed = Math.max(1e-3, now - this.#windowStart);
     this.#windowStart = now;
     const rates = { examplesPerSecond: (this.#windowExamples / elapsed) * 1000, msPerStep: elapsed / Math.max(1, this.#windowSteps), ...(this.#msToFirstStep !== null ? { msToFirstStep: this.#msToFirstStep } : {}) };

@@ -34,15 +34,17 @@ export class SessionEvaluations {
   #options: EvaluationSettings;
   #reports: ReportBuffer;
   #where: () => RunPosition;
+  #now: () => number;
 
   constructor(options: SessionOptions, settings: EvaluationSettings, reports: ReportBuffer, where: () => RunPosition) {
     this.#data = options.data;
     this.#options = settings;
     this.#reports = reports;
     this.#where = where;
+    this.#now = options.now ?? (() => performance.now());
     this.schedule = new EvaluationSchedule(options.evaluationsPerEpoch ?? 4, options.evaluationIntervalMs ?? 0, options.evaluationBudget, options.evaluationSteps);
     const elsewhere = !settings.evaluateTrainingSet && options.data.validation ? options.validationEvaluator : undefined;
-    this.#background = elsewhere ? new BackgroundEvaluations(elsewhere, this.schedule.perEpoch, settings.reportPredictions) : null;
+    this.#background = elsewhere ? new BackgroundEvaluations(elsewhere, this.schedule.perEpoch, settings.reportPredictions, this.#now) : null;
   }
 
   countStep(): void {
@@ -68,7 +70,7 @@ export class SessionEvaluations {
       if (!where.order.done && background.due(where.stepsPerEpoch)) this.#launch(false);
       if (background.active) return found;
     }
-    if (!where.order.done && this.schedule.playDue(where.stepsPerEpoch, where.step) && this.schedule.timeDue(false)) found.push(await this.inLine(false));
+    if (!where.order.done && this.schedule.playDue(where.stepsPerEpoch, where.step) && this.schedule.timeDue(false, this.#now())) found.push(await this.inLine(false));
     return found;
   }
 
@@ -87,7 +89,7 @@ export class SessionEvaluations {
       } else if (background.active) return found;
     }
     const where = this.#where();
-    if (this.schedule.epochEndDue(final, where.stepsPerEpoch, where.step)) found.push(await this.inLine(true));
+    if (this.schedule.epochEndDue(final, where.stepsPerEpoch, where.step, this.#now())) found.push(await this.inLine(true));
     return found;
   }
 
@@ -99,10 +101,10 @@ export class SessionEvaluations {
 
   /** Evaluates the model as it is now, in this thread. */
   async inLine(endOfEpoch: boolean): Promise<Measured> {
-    this.schedule.started();
+    this.schedule.started(this.#now());
     const evaluation = this.#newEvaluation(endOfEpoch);
     Object.assign(evaluation, await evaluateModel(this.#where().model, this.#data, this.#options));
-    evaluation.durationMs = this.schedule.finished();
+    evaluation.durationMs = this.schedule.finished(this.#now());
     return { evaluation };
   }
 
@@ -117,10 +119,10 @@ export class SessionEvaluations {
 
   /** Starts a background evaluation of a copy of the weights as they are now. */
   #launch(endOfEpoch: boolean): void {
-    const start = performance.now();
+    const start = this.#now();
     const evaluation = this.#newEvaluation(endOfEpoch);
     const weights = this.#where().model.getWeights().map((w) => w.dataSync() as Float32Array);
-    evaluation.durationMs = performance.now() - start;
+    evaluation.durationMs = this.#now() - start;
     this.#background!.launch(evaluation, weights);
   }
 

@@ -186,6 +186,11 @@ export interface SessionOptions extends Omit<SessionTuning, 'inLineEvaluation'> 
    * backgroundEvaluations.ts). Used only when the training set itself is not evaluated.
    */
   validationEvaluator?: ValidationEvaluator;
+  /**
+   * The clock the session reads, in ms (by default performance.now): when to read losses back,
+   * when an evaluation is due, the speed shown. Tests pass one they move by hand.
+   */
+  now?: () => number;
 }
 
 /** Where a run's data comes from: the MNIST asset (a subset of it), or arrays sent with the request. */

@@ -29,7 +29,7 @@ import {
 
 export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
-/** What differs between a real worker and a Node test: how backends start, how data is fetched. */
+/** What differs between a real worker and a Node test: how backends start, how data is fetched, the clock. */
 export interface HandlerEnvironment {
   setupBackend(choice: BackendChoice, onContextLost: () => void, threads?: number): Promise<BackendInfo>;
   fetch: typeof fetch;
@@ -39,6 +39,8 @@ export interface HandlerEnvironment {
   modelStorage?: ModelStorage;
   /** Validation passes on another thread for a session, where that helps (EvaluationWorkerClient.ts); without it, in line. */
   validationEvaluator?: (spec: ModelSpec, data: TrainingData, backend: BackendInfo | null) => ValidationEvaluator | undefined;
+  /** The clock sessions read (SessionOptions.now); performance.now without it. */
+  now?: () => number;
 }
 
 type Handlers = { [K in CallType]: (request: Extract<RequestMessage, { type: K }>) => Promise<Calls[K]['reply']> };
@@ -341,6 +343,7 @@ export class TrainingHandler {
       stepsPerSecond: live.stepsPerSecond,
       resume: live.resume,
       validationEvaluator: inLineEvaluation ? undefined : this.#env.validationEvaluator?.(config.spec, this.#data!, this.#backend),
+      now: this.#env.now,
       callbacks: {
         onStateChange: (state) => emit({ kind: 'state', state }),
         onStep: (progress) => emit({ kind: 'step', progress }),

@@ -9,6 +9,27 @@ afterAll(async () => {
   await app?.close();
 });
 
+/**
+ * Resolves once the page's animation frames have spanned `ms` of frame time: the clock the sliding
+ * window moves by. A window that played on its own would have moved by then; a fixed wait could
+ * pass while no frame was drawn at all.
+ */
+function framesSpanning(page: Page, ms: number): Promise<void> {
+  return page.evaluate(
+    (span) =>
+      new Promise<void>((resolve) => {
+        let first: number | undefined;
+        const frame = (time: number) => {
+          first ??= time;
+          if (time - first >= span) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    ms,
+  );
+}
+
 /** The pixels a canvas shows now, as a data URL (equal URLs = equal pictures). */
 function canvasData(page: Page, testId: string): Promise<string[]> {
   return page.getByTestId(testId).evaluateAll((canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()));
@@ -39,12 +60,14 @@ describe('lesson 7 in real Chromium', () => {
 
     const explorer = page.getByTestId('kernel-explorer');
     await explorer.getByTestId('kernel-output').waitFor({ timeout: 60_000 });
-    // Reduced motion: the window waits for Play, then slides.
+    // Reduced motion: the window waits for Play (at 40 moves a second it would have moved 20 times in 500 ms of frames), then slides.
     const sum = explorer.getByTestId('kernel-sum');
+    const play = explorer.getByRole('button', { name: 'Play the sliding window' });
+    expect(await play.getAttribute('aria-pressed')).toBe('false');
     const still = await sum.textContent();
-    await page.waitForTimeout(500);
+    await framesSpanning(page, 500);
     expect(await sum.textContent()).toBe(still);
-    await explorer.getByRole('button', { name: 'Play the sliding window' }).click();
+    await play.click();
     await expect.poll(() => sum.textContent()).not.toBe(still);
     await explorer.getByRole('button', { name: 'Pause the sliding window' }).click();
     const vertical = await canvasData(page, 'kernel-output');

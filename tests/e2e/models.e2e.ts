@@ -51,7 +51,8 @@ async function readSeven(page: Page): Promise<string[]> {
   await expect.poll(async () => (await probabilityBars(page)).every((h) => h === '0%')).toBe(true);
   await traceDigit(page, seven());
   await expect.poll(async () => (await probabilityBars(page)).some((h) => h !== '0%'), { timeout: 15_000 }).toBe(true);
-  await new Promise((resolve) => setTimeout(resolve, 500)); // the last stroke's reading
+  // The bars show the reading of the whole drawing, not of one of its strokes (the pad says so: data-reading).
+  await expect.poll(() => page.getByTestId('digit-pad').getAttribute('data-reading'), { timeout: 15_000 }).toBe('current');
   return probabilityBars(page);
 }
 

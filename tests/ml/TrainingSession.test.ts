@@ -6,7 +6,7 @@ import { gatherDigits, stratifiedSplit } from '../../src/ml/mnist';
 import { MNIST_PRESETS } from '../../src/ml/modelSpec';
 import { defaults } from '../../src/ml/schema';
 import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
-import { loadAssetFromDisk, useCpu } from './helpers';
+import { loadAssetFromDisk, until, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
@@ -95,7 +95,7 @@ describe('TrainingSession on MNIST (cpu backend)', () => {
     for (const optimizer of ['adam', 'sgd', 'momentum', 'rmsprop'] as const) {
       const session = new TrainingSession({ spec: MNIST_PRESETS.mlp, data, hyper: hyper({ optimizer, epochs: 0, batchSize: 16 }), readEvery: 3 });
       const training = session.train();
-      await new Promise((r) => setTimeout(r, 30));
+      await until(() => session.step >= 4, 'four steps');
       await session.pause();
       await training;
       expect(session.state).toBe('paused');
@@ -152,13 +152,15 @@ describe('TrainingSession on MNIST (cpu backend)', () => {
     const data = await smallMnist(256, 64);
     const session = new TrainingSession({ spec: MNIST_PRESETS.linear, data, hyper: hyper({ epochs: 0, batchSize: 16 }), readEvery: 2 });
     const run = session.train();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => session.step >= 4, 'four steps');
     await session.pause();
-    await run;
+    expect(session.state).toBe('paused');
     const stepAtPause = session.step;
-    expect(stepAtPause).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 30));
+    // A running loop trains a step at each turn of the event loop (it yields after every one):
+    // a few turns on, nothing more has been trained.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(session.step).toBe(stepAtPause);
+    await run;
     await session.trainOneStep();
     expect(session.step).toBe(stepAtPause + 1);
     await session.reset();

@@ -75,3 +75,22 @@ export function laggingEvaluator(spec: ModelSpec, data: TrainingData, session: (
   };
   return { evaluator, calls, dispose: () => model.dispose(), released: () => released };
 }
+
+/** A clock for a session (SessionOptions.now) that stands still until the test moves it. */
+export function manualClock(start = 0): { now: () => number; advance: (ms: number) => void } {
+  let time = start;
+  return { now: () => time, advance: (ms) => void (time += ms) };
+}
+
+/**
+ * Resolves once `condition` holds, looking again after each timer turn (a training loop yields to
+ * the event loop between steps, so it trains on in between). The deadline only turns a hang into
+ * a message; nothing is measured against it.
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}

@@ -24,7 +24,7 @@ import {
 } from '../../src/ml/classifierPlayground';
 import { gridFeatures } from '../../src/ml/features';
 import { TOY_TUNING } from '../../src/ml/toyTrainer';
-import { useCpu } from './helpers';
+import { manualClock, until, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
@@ -170,7 +170,7 @@ describe('the widgets’ training cycles', () => {
     // Paused between two evaluations: the pause evaluates the model as it stands.
     session.setHyperparams({ epochs: 0 });
     void session.train();
-    while (session.step < 130) await new Promise((r) => setTimeout(r, 5));
+    await until(() => session.step >= 130, 'step 130');
     await session.pause();
     expect(evaluations.at(-1)!.step).toBe(session.step);
     const resumed = evaluations.map((e) => e.step).filter((s) => s >= 104);
@@ -180,26 +180,41 @@ describe('the widgets’ training cycles', () => {
 
   it('with evaluationIntervalMs, evaluate at most that often on tiny data, once more on pause, after every Step, and still yield to the event loop', async () => {
     const evaluations: Evaluation[] = [];
-    // 22 training points, batch 16: 2 steps an epoch, an epoch every millisecond or so.
-    const interval = { evaluateTrainingSet: true, evaluationsPerEpoch: 1000, evaluationIntervalMs: 250 };
+    // The session's clock stands still unless the test moves it.
+    const clock = manualClock();
+    const interval = { evaluateTrainingSet: true, evaluationsPerEpoch: 1000, evaluationIntervalMs: 250, now: clock.now };
+    // 22 training points, batch 16: 2 steps an epoch, and every epoch's end asks whether an evaluation is due.
     const { session } = curveSession({ points: 30, hiddenLayers: 1, units: 8 }, 0, evaluations, interval);
     void session.train();
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 50);
-    await new Promise((r) => setTimeout(r, 1100));
-    clearInterval(ticker);
-    const before = evaluations.length;
+    const trainOn = async (epochs: number) => {
+      const from = session.epochsDone;
+      await until(() => session.epochsDone >= from + epochs, `${epochs} more epochs`);
+    };
+    // The first evaluation is never held back; with the clock still, no other is due, however many epochs pass.
+    await trainOn(50);
+    expect(evaluations).toHaveLength(1);
+    // The loop yields to the event loop after every step: the event loop's next turn comes within a step.
+    for (let turn = 0; turn < 20; turn++) {
+      const step = session.step;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(session.step - step).toBeLessThanOrEqual(1);
+    }
+    clock.advance(interval.evaluationIntervalMs - 1);
+    await trainOn(20);
+    expect(evaluations).toHaveLength(1);
+    // The interval is up: one evaluation, and no second one until the clock moves again.
+    clock.advance(1);
+    await until(() => evaluations.length === 2, 'the evaluation due after evaluationIntervalMs');
+    await trainOn(20);
+    expect(evaluations).toHaveLength(2);
+    expect(session.state).toBe('running');
     await session.pause();
-    expect(ticks).toBeGreaterThanOrEqual(4); // timers ran while it trained: the loop yields (every readIntervalMs, 150 ms)
-    expect(session.epochsDone).toBeGreaterThan(50);
-    expect(before).toBeGreaterThanOrEqual(3);
-    expect(before).toBeLessThanOrEqual(6);
-    expect(evaluations.length).toBe(before + 1); // the pause evaluation
+    expect(evaluations).toHaveLength(3); // the pause evaluation
     expect(evaluations.at(-1)!.step).toBe(session.step);
     // Each Step shows its loss at once.
     await session.trainOneStep();
     await session.trainOneStep();
-    expect(evaluations.length).toBe(before + 3);
+    expect(evaluations).toHaveLength(5);
     expect(evaluations.at(-1)!.step).toBe(session.step);
     await session.dispose();
   });
@@ -234,7 +249,7 @@ describe('the widgets’ training cycles', () => {
       const count = gridSize || 256;
       for (let cycle = 0; cycle < 2; cycle++) {
         void session.train();
-        await new Promise((r) => setTimeout(r, 150));
+        await until(() => session.epochsDone >= 2, 'two epochs');
         await session.predict(inputs, count);
         await session.hiddenActivations(inputs, count);
         session.setHyperparams({ learningRate: 0.02, l2: 0.001 });

@@ -96,10 +96,14 @@ describe('TrainingHandler + TrainingClient', () => {
     const oldSteps = stepsOf(oldRun);
     expect(oldSteps.length).toBeGreaterThan(0);
 
-    // An old-run report that arrives after the reset (still in flight when the reply came) is dropped.
+    // An old-run report that arrives after the reset (still in flight when the reply came) is dropped:
+    // a report of the new run delivered after it gets through, and it alone.
     deliver(oldSteps.at(-1)!);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen.filter((s) => s.afterReset)).toEqual([]);
+    const marker: SessionEvent = { kind: 'state', state: 'idle' };
+    const markerSeen = waitFor(client, (e) => e.kind === 'state');
+    deliver({ type: 'event', runId, event: marker });
+    await markerSeen;
+    expect(seen.filter((s) => s.afterReset).map((s) => s.event)).toEqual([marker]);
 
     // The new run reports under its own id, counted from the reset: pause's last flush of the
     // old run was not tagged with the new id.

@@ -11,14 +11,16 @@ import {
   generatedPoints,
   linspace,
 } from '../../src/ml/curveFitting';
-import { useCpu } from '../ml/helpers';
+import { manualClock, until, useCpu } from '../ml/helpers';
 import { connect } from './connect';
 
 beforeAll(useCpu);
 
 describe('hiddenActivations through the worker protocol', () => {
   it("returns the last hidden layer's outputs and output weights matching predict, and frees everything", async () => {
-    const { client } = connect();
+    // The sessions' clock stands still unless the test moves it.
+    const clock = manualClock();
+    const { client } = connect({ now: clock.now });
     const baseline = tf.memory().numTensors;
     await client.call('init', { backend: 'cpu' });
     const { settings } = curveFitterSettings({ hiddenLayers: 1, units: 6 });
@@ -30,15 +32,26 @@ describe('hiddenActivations through the worker protocol', () => {
       tuning: { evaluateTrainingSet: true, evaluationsPerEpoch: 1, evaluationIntervalMs: 100 },
     });
     const evaluations: number[] = [];
+    let reported = { step: 0, epoch: 0 };
     client.onEvent((e: SessionEvent) => {
       if (e.kind === 'evaluate') evaluations.push(e.evaluation.step);
+      if (e.kind === 'step') reported = e.progress;
     });
+    const trainOn = async (epochs: number) => {
+      const from = reported.epoch;
+      await until(() => reported.epoch >= from + epochs, `${epochs} more epochs reported`);
+    };
     await client.call('train', {});
-    await new Promise((r) => setTimeout(r, 600));
+    // One evaluation an epoch is asked for, but at most one per 100 ms of the clock: with the clock
+    // still, only the first (never held back) comes, however many epochs pass.
+    await trainOn(50);
+    expect(evaluations).toHaveLength(1);
+    clock.advance(100);
+    await until(() => evaluations.length === 2, 'the evaluation due after 100 ms');
+    await trainOn(20);
+    expect(evaluations).toHaveLength(2);
     await client.call('pause', {});
-    // ~600 ms at one evaluation per 100 ms (plus the one on pause), though hundreds of epochs ran.
-    expect(evaluations.length).toBeGreaterThanOrEqual(2);
-    expect(evaluations.length).toBeLessThanOrEqual(9);
+    expect(evaluations).toHaveLength(3); // the one on pause
 
     const grid = linspace(-1, 1, 50);
     const hidden = await client.call('hiddenActivations', { x: grid.slice(), count: 50 });
