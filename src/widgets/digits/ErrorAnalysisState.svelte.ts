@@ -1,11 +1,8 @@
-import { DIGITS_TUNING } from '../../ml/mnist';
-import { TrainerState } from '../trainer/TrainerState.svelte';
+import type { TrainerState } from '../trainer/TrainerState.svelte';
+import { DigitTrainer, type DigitTrainerOptions } from './DigitTrainer.svelte';
 import { throttleLatest, type ThrottledTask } from '../trainer/throttleLatest';
 import { confusionMatrix, perClassAccuracy, predictedClasses, type ClassAccuracy, type ClassProbabilities } from '../../ml/errorAnalysis';
-import type { Hyperparams } from '../../ml/hyperparams';
-import type { ModelSpec } from '../../ml/modelSpec';
 import type { BackendChoice } from '../../worker/protocol';
-import type { TrainingClient } from '../../worker/TrainingClient';
 
 /** Where the model stands on the validation set, at one moment of training. */
 export interface Analysis {
@@ -22,11 +19,12 @@ export interface Analysis {
 const REFRESH_MS = 1000;
 
 /**
- * Lesson 10's trainer: the digit classifier, plus the validation set's probabilities re-read
- * after every evaluation, from which the confusion matrix, per-class accuracy and top losses
- * are computed in the page (errorAnalysis.ts).
+ * Lesson 10's trainer: the digit classifier on the digit-trainer kit, plus the validation set's
+ * probabilities re-read after every evaluation, from which the confusion matrix, per-class
+ * accuracy and top losses are computed in the page (errorAnalysis.ts).
  */
 export class ErrorAnalysisState {
+  readonly kit: DigitTrainer;
   readonly trainer: TrainerState;
   #analysis = $state.raw<Analysis | null>(null);
   #analysisError = $state<string | null>(null);
@@ -34,8 +32,9 @@ export class ErrorAnalysisState {
   #refresh: ThrottledTask;
   #unsubscribe: () => void;
 
-  constructor(options: { createClient?: () => TrainingClient; refreshMs?: number } = {}) {
-    this.trainer = new TrainerState({ createClient: options.createClient, runLabel: () => 'Small CNN' });
+  constructor(options: Omit<DigitTrainerOptions, 'runLabel'> & { refreshMs?: number }) {
+    this.kit = new DigitTrainer({ ...options, runLabel: () => 'Small CNN' });
+    this.trainer = this.kit.trainer;
     this.#refresh = throttleLatest(() => this.#analyse(), options.refreshMs ?? REFRESH_MS);
     this.#unsubscribe = this.trainer.progress.onEvaluation((evaluation) => {
       // The run's last evaluation is analysed at once, so the finished run shows its final
@@ -72,11 +71,21 @@ export class ErrorAnalysisState {
     return this.#images;
   }
 
-  async start(backend: BackendChoice, url: string, spec: ModelSpec, hyper: Hyperparams): Promise<void> {
+  async start(backend: BackendChoice): Promise<void> {
     this.#analysis = null;
     this.#analysisError = null;
-    await this.trainer.start(backend, { kind: 'mnist', url }, spec, hyper, DIGITS_TUNING);
-    if (this.trainer.status !== 'ready') return;
+    await this.kit.start(backend);
+    await this.#loadImages();
+  }
+
+  /** After a failure: the kit switches the engine under the model built, or starts afresh. */
+  async retry(backend: BackendChoice): Promise<void> {
+    await this.kit.retry(backend);
+    await this.#loadImages();
+  }
+
+  async #loadImages(): Promise<void> {
+    if (this.#images || this.trainer.status !== 'ready') return;
     try {
       this.#images = (await this.trainer.ask.validationImages(Number.MAX_SAFE_INTEGER)).pixels;
     } catch (error) {
@@ -95,7 +104,7 @@ export class ErrorAnalysisState {
   dispose(): void {
     this.#refresh.cancel();
     this.#unsubscribe();
-    this.trainer.dispose();
+    this.kit.dispose();
   }
 
   async #analyse(): Promise<void> {

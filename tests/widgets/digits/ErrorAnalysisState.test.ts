@@ -14,12 +14,14 @@ import type { TrainingClient } from '../../../src/worker/TrainingClient';
 beforeAll(useCpu);
 
 const HYPER = { ...defaults(TRAINING_SCHEMA), optimizer: 'adam' as const, learningRate: 0.005, batchSize: 256, epochs: 1 };
+/** The digits in this thread's tests (tests/worker/connect serves the asset under this name). */
+const DIGITS = () => ({ kind: 'mnist' as const, url: 'mnist-10k.bin' });
 
 describe('ErrorAnalysisState', () => {
   it('analyses the final weights as the run finishes, without waiting out the throttle', async () => {
     // Analyses while training at most once a minute: only the finish may skip the wait.
-    const errors = new ErrorAnalysisState({ createClient: inThreadClient, refreshMs: 60_000 });
-    await errors.start('cpu', 'mnist-10k.bin', MNIST_PRESETS.mlp, HYPER);
+    const errors = new ErrorAnalysisState({ createClient: inThreadClient, refreshMs: 60_000, task: DIGITS, spec: MNIST_PRESETS.mlp, hyper: HYPER });
+    await errors.start('cpu');
     expect(errors.trainer.status).toBe('ready');
     await errors.trainer.train();
     await until(() => errors.trainer.status === 'done', 120_000);
@@ -49,8 +51,8 @@ describe('ErrorAnalysisState', () => {
       }) as TrainingClient['call'];
       return client;
     };
-    const errors = new ErrorAnalysisState({ createClient, refreshMs: 60_000 });
-    await errors.start('cpu', 'mnist-10k.bin', MNIST_PRESETS.mlp, HYPER);
+    const errors = new ErrorAnalysisState({ createClient, refreshMs: 60_000, task: DIGITS, spec: MNIST_PRESETS.mlp, hyper: HYPER });
+    await errors.start('cpu');
     await errors.trainer.train();
     await until(() => errors.trainer.status === 'done' && failures.length > 0, 120_000);
     await failures[0].catch(() => undefined); // the analysis has met the failure
