@@ -20,7 +20,7 @@ describe('the links of lesson 6–11 widgets', () => {
     // The last "model" wins and is not a model: the lesson's stays; the bad optimizer is named.
     expect(opened.model).toBe('linear');
     expect(opened.hyper).toMatchObject({ batchSize: 128, optimizer: 'adam', epochs: 2, learningRate: 0.01 });
-    expect(opened.notes.join(' ')).toMatch(/From the link: .*Optimizer: "__proto__" is not one of/);
+    expect(opened.kit.settingMessages.join(' ')).toMatch(/From the link: .*Optimizer: "__proto__" is not one of/);
     expect(opened.hyper).not.toHaveProperty('model');
 
     const mlp = new DigitBaselineState({ props: {}, createClient: inThreadClient, link: `${LESSON}?digit-baseline.model=mlp&digit-baseline.epochs=5` });

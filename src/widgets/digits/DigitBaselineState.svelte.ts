@@ -1,12 +1,11 @@
-import { DIGITS_TUNING } from '../../ml/mnist';
-import { TrainerState } from '../trainer/TrainerState.svelte';
-import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
+import type { TrainerState } from '../trainer/TrainerState.svelte';
+import { DigitTrainer } from './DigitTrainer.svelte';
 import { MNIST_PRESETS } from '../../ml/modelSpec';
 import { lessonHyperparams, type Hyperparams } from '../../ml/hyperparams';
 import { valuesOf, type Values } from '../../ml/schema';
 import { settingsLink, startingSettings } from '../trainer/sharedSettings';
 import { BASELINE_MODELS, DIGIT_BASELINE_LINK_SCHEMA, type BaselineModel } from './digitLinkSchemas';
-import type { Evaluation } from '../../ml/trainingTypes';
+import type { Evaluation, TaskSpec } from '../../ml/trainingTypes';
 import type { Calls } from '../../worker/protocol';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
@@ -20,25 +19,25 @@ export interface DigitBaselineOptions {
   createClient?: () => TrainingClient;
   /** The page's hash: settings shared by link (`#/lesson/…?digit-baseline.model=mlp`) override the lesson's. */
   link?: string;
+  /** Where the digits come from (the app serves them; tests pass their own). */
+  task?: () => TaskSpec;
 }
 
 const WIDGET = 'digit-baseline';
 
 /**
- * Lesson 6's first widget: the nearest-average baseline (computed in the worker, where the
- * digits are), then a linear model and an MLP trained on the same 8,000 / 2,000 split, each
- * run's validation accuracy kept so the three can be drawn together.
+ * Lesson 6's first widget, on the digit-trainer kit: the nearest-average baseline (computed in
+ * the worker, where the digits are), then a linear model and an MLP trained on the same 8,000 /
+ * 2,000 split, each run's validation accuracy kept so the three can be drawn together.
  */
 export class DigitBaselineState {
+  readonly kit: DigitTrainer;
   readonly trainer: TrainerState;
   readonly lessonHyper: Hyperparams;
   /** The lesson's model and settings: what a shared link is made against. */
   readonly #lessonLink: Values<typeof DIGIT_BASELINE_LINK_SCHEMA>;
-  /** Messages about lesson props or link settings that were out of range or unknown. */
-  readonly notes: string[];
   #model = $state<BaselineModel>('linear');
   #baseline = $state.raw<Calls['pixelBaseline']['reply'] | null>(null);
-  #exercises: ExerciseTracker;
 
   constructor(options: DigitBaselineOptions) {
     const props = options.props;
@@ -48,19 +47,27 @@ export class DigitBaselineState {
     const start = startingSettings(WIDGET, DIGIT_BASELINE_LINK_SCHEMA, this.#lessonLink, options.link ?? '');
     const { model, ...linkedHyper } = start.settings;
     this.lessonHyper = { ...lesson.hyper, ...linkedHyper };
-    this.notes = [...lesson.messages, ...start.messages];
     this.#model = model;
-    this.trainer = new TrainerState({ createClient: options.createClient, runLabel: () => this.#model });
-    this.#exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
-    this.trainer.progress.onEvaluation(() => this.#exercises.update(this.figures));
+    this.kit = new DigitTrainer({
+      createClient: options.createClient,
+      runLabel: () => this.#model,
+      spec: MNIST_PRESETS[model],
+      hyper: this.lessonHyper,
+      messages: [...lesson.messages, ...start.messages],
+      exercises: options.exercises,
+      onexercise: options.onexercise,
+      task: options.task,
+    });
+    this.trainer = this.kit.trainer;
+    this.trainer.progress.onEvaluation(() => this.kit.exercises.update(this.figures));
   }
 
   get model(): BaselineModel { return this.#model; }
   get baseline(): Calls['pixelBaseline']['reply'] | null { return this.#baseline; }
   /** The baseline to beat: the nearest average by root mean squared difference (the better distance here). */
   get baselineAccuracy(): number | null { return this.#baseline?.accuracy.rootMeanSquare ?? null; }
-  get exercisesDone() { return this.#exercises.done; }
-  get hyper(): Hyperparams { return this.trainer.hyper ?? this.lessonHyper; }
+  get exercisesDone() { return this.kit.exercises.done; }
+  get hyper(): Hyperparams { return this.kit.hyper; }
 
   /** A link to this lesson that opens this widget with the model and settings shown. */
   link(location: { origin: string; pathname: string; hash: string }): string {
@@ -68,12 +75,12 @@ export class DigitBaselineState {
   }
 
   /** Starts the worker on the digits, builds the model, and computes the baseline there. */
-  async start(dataUrl: string): Promise<void> {
-    await this.trainer.start('auto', { kind: 'mnist', url: dataUrl }, MNIST_PRESETS[this.#model], this.lessonHyper, DIGITS_TUNING);
+  async start(): Promise<void> {
+    await this.kit.start('auto');
     if (this.trainer.status !== 'ready') return;
     try {
       this.#baseline = await this.trainer.ask.pixelBaseline();
-      this.#exercises.update(this.figures);
+      this.kit.exercises.update(this.figures);
     } catch (error) {
       this.trainer.reportError(error);
     }
@@ -125,6 +132,6 @@ export class DigitBaselineState {
   }
 
   dispose(): void {
-    this.trainer.dispose();
+    this.kit.dispose();
   }
 }

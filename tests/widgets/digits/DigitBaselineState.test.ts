@@ -11,13 +11,16 @@ const exercises = [
   { id: 'never', check: { widget: 'digit-baseline', when: { linearGainPoints: { min: 99 } } } },
 ];
 
+/** The digits in this thread's tests (tests/worker/connect serves the asset under this name). */
+const DIGITS = () => ({ kind: 'mnist' as const, url: 'data/mnist-10k.bin' });
+
 describe('DigitBaselineState', () => {
   it('shows the baseline, keeps each model’s run for the chart, ticks exercises, and frees every tensor', async () => {
     const before = tf.memory().numTensors;
     const ticked: string[] = [];
-    const state = new DigitBaselineState({ props: { epochs: 1, learningRate: 1e9 }, exercises, onexercise: () => (id) => ticked.push(id), createClient: inThreadClient });
-    expect(state.notes.join(' ')).toMatch(/Learning rate must be from/);
-    await state.start('data/mnist-10k.bin');
+    const state = new DigitBaselineState({ props: { epochs: 1, learningRate: 1e9 }, exercises, onexercise: () => (id) => ticked.push(id), createClient: inThreadClient, task: DIGITS });
+    expect(state.kit.settingMessages.join(' ')).toMatch(/Learning rate must be from/);
+    await state.start();
     expect(state.trainer.status).toBe('ready');
     expect(state.baselineAccuracy).toBeGreaterThan(0.75);
     expect(state.baselineAccuracy).toBeLessThan(0.85);
@@ -51,8 +54,8 @@ describe('DigitBaselineState', () => {
 
   it('keeps a setting changed while the model switches, whichever comes first', async () => {
     const before = tf.memory().numTensors;
-    const state = new DigitBaselineState({ props: { epochs: 2 }, exercises: [], createClient: inThreadClient });
-    await state.start('data/mnist-10k.bin');
+    const state = new DigitBaselineState({ props: { epochs: 2 }, exercises: [], createClient: inThreadClient, task: DIGITS });
+    await state.start();
     // The switch, then a setting before the switch has finished (as a quick learner does it).
     await Promise.all([state.chooseModel('mlp'), state.trainer.changeSettings({ epochs: 5 })]);
     expect(state.model).toBe('mlp');
