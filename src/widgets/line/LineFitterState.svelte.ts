@@ -264,8 +264,12 @@ export class LineFitterState {
       } else if (this.#lineDirty) {
         this.#lineDirty = false;
         const handEdits = this.#handEdits;
+        // Play pressed while a hand edit was on its way (knobs moved, then Play at once): the reset
+        // below stops the run, so gradient descent plays on from the new line. Reset does not.
+        const playOn = trainer.playing && this.#lineSource === 'hand';
         await trainer.reset();
         await this.#writeLine(this.#line, handEdits);
+        if (playOn && !this.#lineDirty && !this.#dataDirty && this.#handEdits === handEdits) await trainer.train();
       }
     } catch (error) {
       trainer.reportError(error);

@@ -83,6 +83,8 @@ export class TrainerState {
   get startNote(): string | null { return this.#startNote; }
   /** 0…1 while the learning-rate finder runs, else null. */
   get lrFinderProgress(): number | null { return this.#lrFinderProgress; }
+  /** What the learner pressed last: Play (true), or Pause or Reset (false). */
+  get playing(): boolean { return this.#playing; }
 
   get busy(): boolean {
     return this.#status === 'starting' || this.#status === 'loading';

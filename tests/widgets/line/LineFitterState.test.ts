@@ -87,6 +87,20 @@ describe('LineFitterState', () => {
     fitter.dispose();
   });
 
+  it('Play pressed right after a knob moved, before the line reached the worker, still descends from the new line (issue 22, item 3, found by the course test)', async () => {
+    const fired: string[] = [];
+    const fitter = new LineFitterState(settings({ learningRate: 0.2 }), exercises, () => (id) => fired.push(id), { createClient: inThreadClient });
+    await fitter.start();
+    await until(() => fitter.trainer.status === 'ready' && fitter.path.length === 1);
+    fitter.setLineByHand({ slope: 1, intercept: 0.5 });
+    // At once, as a learner's click can: the line's sync (a reset, then the new weights) is still to come.
+    await fitter.trainer.train();
+    await until(() => fitter.convergence !== null, 30_000);
+    expect(fitter.path[0]).toMatchObject({ slope: 1, intercept: 0.5 });
+    expect(fired).toContain('descent');
+    fitter.dispose();
+  });
+
   it('trains on edited points from the current line after a data change', async () => {
     const fitter = new LineFitterState(settings({ learningRate: 0.25 }), {}, () => undefined, { createClient: inThreadClient });
     await fitter.start();
