@@ -7,7 +7,7 @@
 import { DIGITS_TUNING } from '../../ml/mnist';
 import type { Hyperparams } from '../../ml/hyperparams';
 import type { ModelSpec } from '../../ml/modelSpec';
-import type { BackendChoice, Evaluation, SessionTuning, TaskSpec } from '../../ml/trainingTypes';
+import type { BackendChoice, SessionTuning, TaskSpec } from '../../ml/trainingTypes';
 import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
 import { TrainerState, type TrainerOptions } from '../trainer/TrainerState.svelte';
 import { servedDigits } from './servedDigits';
@@ -28,12 +28,11 @@ export interface DigitTrainerOptions extends Pick<TrainerOptions, 'createClient'
   task?: () => TaskSpec;
 }
 
-
 export class DigitTrainer {
   readonly trainer: TrainerState;
   readonly exercises: ExerciseTracker;
-  /** The settings the widget started with (a reset to them is the lesson's "Reset settings"). */
-  readonly startHyper: Hyperparams;
+  /** The settings the widget started with, in force until the engine holds its own. */
+  readonly #startHyper: Hyperparams;
   #spec = $state.raw<ModelSpec>({ layers: [] });
   #backend = $state<BackendChoice>('auto');
   #messages = $state.raw<string[]>([]);
@@ -43,7 +42,7 @@ export class DigitTrainer {
   constructor(options: DigitTrainerOptions) {
     this.trainer = new TrainerState({ createClient: options.createClient, runLabel: options.runLabel });
     this.exercises = new ExerciseTracker(options.exercises, options.onexercise ?? (() => undefined));
-    this.startHyper = options.hyper;
+    this.#startHyper = options.hyper;
     this.#spec = options.spec;
     this.#messages = (options.messages ?? []).filter((message, i, all) => all.indexOf(message) === i);
     this.#tuning = options.tuning ?? DIGITS_TUNING;
@@ -65,11 +64,7 @@ export class DigitTrainer {
 
   /** The settings in force: the trainer's once it has them, else the starting ones. */
   get hyper(): Hyperparams {
-    return this.trainer.hyper ?? this.startHyper;
-  }
-
-  get latest(): Evaluation | null {
-    return this.trainer.progress.latestEvaluation;
+    return this.trainer.hyper ?? this.#startHyper;
   }
 
   /** A model is built and nothing is in the way of asking it something (filters, feature maps). */
