@@ -5,16 +5,26 @@
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'vite';
 import { THEME_BOOT_SCRIPT } from './themeBoot.ts';
+import { FRAME_BOOT_SCRIPT } from '../src/sandbox/frameBoot.ts';
 
 /** The one inline script, allowed by its hash: it sets the colour theme before the first paint. */
 export const THEME_BOOT_HASH = `'sha256-${createHash('sha256').update(THEME_BOOT_SCRIPT).digest('base64')}'`;
 
+/**
+ * The code cells' sandbox frame: its one inline script, allowed by its hash. The frame (a srcdoc)
+ * inherits this policy and adds its own, stricter one (src/sandbox/frameBoot.ts); the page gets
+ * the hash as a constant (vite.config.ts: __CELL_FRAME_HASH__) to write the frame's policy.
+ */
+export const CELL_FRAME_HASH = `'sha256-${createHash('sha256').update(FRAME_BOOT_SCRIPT).digest('base64')}'`;
+
 const DIRECTIVES: Record<string, string> = {
   'default-src': "'self'",
-  // 'wasm-unsafe-eval' compiles tfjs's WebAssembly; no eval, and no inline script but the theme's, by its hash.
-  'script-src': `'self' 'wasm-unsafe-eval' ${THEME_BOOT_HASH}`,
-  // The training worker and the service worker are files of the app; blob: for the threaded wasm build's helpers.
-  'worker-src': "'self' blob:",
+  // 'wasm-unsafe-eval' compiles tfjs's WebAssembly; no eval, and no inline script but the theme's
+  // and the code cells' sandbox frame's, each by its hash.
+  'script-src': `'self' 'wasm-unsafe-eval' ${THEME_BOOT_HASH} ${CELL_FRAME_HASH}`,
+  // The training worker and the service worker are files of the app; blob: for the threaded wasm
+  // build's helpers and the code cells' workers, data: for the cells' workers in WebKit (frameBoot.ts).
+  'worker-src': "'self' blob: data:",
   // Stylesheets are files; style attributes stay allowed (Svelte templates and chart.js set sizes on elements).
   'style-src': "'self'",
   'style-src-attr': "'unsafe-inline'",

@@ -46,7 +46,7 @@ export interface CellInputs {
 /** Page → frame. */
 export type PageToFrame =
   /** Start a fresh worker on `script` (the runtime, then the learner's code), then hand it `inputs`. */
-  | { type: 'run'; runId: number; script: string; inputs: CellInputs }
+  | { type: 'run'; runId: number; script: string; firstLine: number; lastLine: number; inputs: CellInputs }
   /** Terminate the run's worker now (Stop, the time limit, a re-run). */
   | { type: 'stop'; runId: number };
 
@@ -57,5 +57,6 @@ export type FrameToPage =
   | { type: 'output'; runId: number; items: CellOutputItem[] }
   /** The code finished; `tensorsLeft` is tf.memory().numTensors after the cell's tensors were freed. */
   | { type: 'done'; runId: number; ms: number; tensorsLeft: number; baselineTensors: number }
-  | { type: 'failed'; runId: number; error: CellError }
+  /** `scriptError`: the script could not be read (a syntax error): `error.line` is the script's line, not yet the learner's. */
+  | { type: 'failed'; runId: number; error: CellError; scriptError?: boolean }
   | { type: 'stopped'; runId: number };

@@ -1,0 +1,101 @@
+// What a running cell shows, gathered in its worker and sent to the page in batches. Limits are
+// applied here, at the source, so a cell that prints in an endless loop costs the page one
+// message now and then instead of thousands a second (the page keeps its frames smooth), and the
+// page checks them again on arrival (cellMessages.ts).
+import type { CellChartPoint, CellOutputItem } from './cellProtocol';
+
+/** Most printed lines one run sends; the rest are counted and said at the end. */
+export const MAX_LINES = 2000;
+/** Most points per chart; later ones are counted and said at the end. */
+export const MAX_CHART_POINTS = 5000;
+/** Most pictures and tables one run shows. */
+export const MAX_PICTURES = 20;
+/** How often the batch goes out while the code runs. */
+const FLUSH_MS = 50;
+/** A batch this big goes out at once, even inside a loop that never yields. */
+const FLUSH_ITEMS = 200;
+
+export type OutboxPost = (items: CellOutputItem[], transfer: Transferable[]) => void;
+
+export class CellOutbox {
+  #post: OutboxPost;
+  #pending: CellOutputItem[] = [];
+  #transfer: Transferable[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #lines = 0;
+  #droppedLines = 0;
+  #pictures = 0;
+  #droppedPictures = 0;
+  #chartPoints = new Map<number, number>();
+  #droppedPoints = 0;
+  #flushedAt = Date.now();
+
+  constructor(post: OutboxPost) {
+    this.#post = post;
+  }
+
+  line(level: 'log' | 'info' | 'warn' | 'error', text: string): void {
+    if (this.#lines >= MAX_LINES) {
+      this.#droppedLines++;
+      return;
+    }
+    this.#lines++;
+    this.#add({ kind: 'line', level, text });
+  }
+
+  chart(id: number, title: string, xTitle: string, point: CellChartPoint): void {
+    const sent = this.#chartPoints.get(id) ?? 0;
+    if (sent >= MAX_CHART_POINTS) {
+      this.#droppedPoints++;
+      return;
+    }
+    this.#chartPoints.set(id, sent + 1);
+    // Points of one chart in a row travel as one item.
+    const last = this.#pending.at(-1);
+    if (last?.kind === 'chart' && last.id === id) last.points.push(point);
+    else this.#add({ kind: 'chart', id, title, xTitle, points: [point] });
+  }
+
+  /** A picture or table; false when the run has shown as many as it may. */
+  picture(item: Extract<CellOutputItem, { kind: 'images' | 'table' }>): boolean {
+    if (this.#pictures >= MAX_PICTURES) {
+      this.#droppedPictures++;
+      return false;
+    }
+    this.#pictures++;
+    if (item.kind === 'images') this.#transfer.push(item.pixels.buffer);
+    this.#add(item);
+    return true;
+  }
+
+  report(figures: Record<string, number | string | boolean>): void {
+    this.#add({ kind: 'report', figures });
+  }
+
+  /** Sends what is waiting, and says what the limits left out (at the end of a run). */
+  flush(final = false): void {
+    if (final) {
+      const left: string[] = [];
+      if (this.#droppedLines > 0) left.push(`${this.#droppedLines.toLocaleString('en')} more printed lines`);
+      if (this.#droppedPoints > 0) left.push(`${this.#droppedPoints.toLocaleString('en')} more chart points`);
+      if (this.#droppedPictures > 0) left.push(`${this.#droppedPictures} more pictures or tables`);
+      if (left.length > 0) this.#pending.push({ kind: 'line', level: 'info', text: `Not shown: ${left.join(', ')} (a cell shows at most ${MAX_LINES.toLocaleString('en')} lines, ${MAX_CHART_POINTS.toLocaleString('en')} points a chart and ${MAX_PICTURES} pictures).` });
+    }
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#pending.length === 0) return;
+    this.#flushedAt = Date.now();
+    const items = this.#pending;
+    const transfer = this.#transfer;
+    this.#pending = [];
+    this.#transfer = [];
+    this.#post(items, transfer);
+  }
+
+  #add(item: CellOutputItem): void {
+    this.#pending.push(item);
+    // Also by the clock: a loop that never yields would otherwise show nothing until it ends.
+    if (this.#pending.length >= FLUSH_ITEMS || Date.now() - this.#flushedAt > 2 * FLUSH_MS) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+}
