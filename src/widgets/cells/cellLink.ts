@@ -47,7 +47,7 @@ export async function decodeCellCode(value: string): Promise<DecodedCell> {
   }
   const bytes = fromBase64Url(value.slice(CELL_LINK_VERSION.length));
   if (!bytes) return { error: UNREADABLE };
-  let plain: Uint8Array | null;
+  let plain: Uint8Array<ArrayBuffer> | null;
   try {
     // Read no further than the cap: a small link may inflate to gigabytes.
     plain = await readAll(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), MAX_CODE_BYTES);
@@ -93,7 +93,7 @@ export function cellLinkHash(hash: string, cellId: string, encoded: string | und
 }
 
 /** A stream's bytes, or null once there are more than `cap` (the rest is not read). */
-async function readAll(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array | null> {
+async function readAll(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -123,7 +123,7 @@ function toBase64Url(bytes: Uint8Array): string {
 }
 
 /** The bytes of unpadded base64url text, or null where it is not that. */
-function fromBase64Url(text: string): Uint8Array | null {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   try {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));

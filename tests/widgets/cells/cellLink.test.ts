@@ -13,7 +13,7 @@ import {
 const LESSON = '#/lesson/02-the-update-step';
 const CODE = 'let w = 0, b = 0;\nconsole.log(w, b); // «ünïcødé» 🚀\n\t"quotes" & ampersands = + % #?';
 
-async function deflateRaw(bytes: Uint8Array): Promise<string> {
+async function deflateRaw(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const compressed = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer());
   return 'z' + Buffer.from(compressed).toString('base64url');
 }
