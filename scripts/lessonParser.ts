@@ -31,6 +31,14 @@ export class LessonParseError extends Error {
 export const WIDGET_FENCE = 'widget';
 /** A fenced block with this language (and no body) marks where the exercise checklist goes. */
 export const EXERCISES_FENCE = 'exercises';
+/** Fenced blocks with this language hold a code cell: a YAML header, a line "---", the starting code. */
+export const CODE_FENCE = 'code';
+/** The widget a code fence becomes. */
+export const CODE_CELL_WIDGET = 'code-cell';
+/** Where a code cell's code comes from: nothing, the digits file, or a generated line. */
+export const CODE_CELL_DATA = ['none', 'digits', 'line'] as const;
+/** Longest run a lesson may give a code cell, in seconds. */
+export const MAX_CELL_TIME_LIMIT = 600;
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const EXERCISE_ID_PATTERN = SLUG_PATTERN;
@@ -225,6 +233,9 @@ function checkExerciseWidgets(
   segments: readonly LessonSegment[],
 ): void {
   const embedded = new Set(segments.flatMap((segment) => (segment.kind === 'widget' ? [segment.name] : [])));
+  const cells = new Set(
+    segments.flatMap((segment) => (segment.kind === 'widget' && segment.name === CODE_CELL_WIDGET ? [String(segment.props.id)] : [])),
+  );
   for (const [index, { id, check }] of exercises.entries()) {
     if (!check) continue;
     const named = `exercise #${index + 1} ("${id}")`;
@@ -235,13 +246,18 @@ function checkExerciseWidgets(
         `${named}: "check.widget" is "${check.widget}", but this lesson embeds no such widget (embedded: ${found})`,
       );
     }
+    const cell = check.when.cell;
+    if (check.widget === CODE_CELL_WIDGET && typeof cell === 'string' && !cells.has(cell)) {
+      const found = [...cells].join(', ') || 'none';
+      throw new LessonParseError(file, `${named}: "check.when.cell" is "${cell}", but this lesson has no code cell with that id (cells: ${found})`);
+    }
     if (embedded.size === 0) {
       throw new LessonParseError(file, `${named}: has a "check", but the lesson embeds no widget that could meet it`);
     }
   }
 }
 
-/** Cuts the markdown at top-level widget/exercises fences; everything in between becomes HTML. */
+/** Cuts the markdown at top-level widget/code/exercises fences; everything in between becomes HTML. */
 function splitBody(body: string, markdown: Marked, options: LessonParseOptions): LessonSegment[] {
   const segments: LessonSegment[] = [];
   let pending: Token[] = [];
@@ -251,11 +267,25 @@ function splitBody(body: string, markdown: Marked, options: LessonParseOptions):
     }
     pending = [];
   };
+  const cellIds = new Set<string>();
   for (const token of markdown.lexer(body)) {
     const fence = token.type === 'code' ? fenceLanguage(token as Tokens.Code) : '';
     if (fence === WIDGET_FENCE) {
       flush();
       segments.push(parseWidgetBlock((token as Tokens.Code).text, options.knownWidgets));
+    } else if (fence === CODE_FENCE) {
+      flush();
+      const source = (token as Tokens.Code).text;
+      const segment = parseCodeBlock(source, options.knownWidgets);
+      if (segment.kind === 'widget') {
+        const id = String(segment.props.id);
+        if (cellIds.has(id)) {
+          segments.push({ kind: 'error', message: `Another code cell of this lesson has the id "${id}": each cell needs its own.`, source });
+          continue;
+        }
+        cellIds.add(id);
+      }
+      segments.push(segment);
     } else if (fence === EXERCISES_FENCE) {
       flush();
       const repeated = segments.some((segment) => segment.kind === 'exercises');
@@ -304,6 +334,67 @@ export function parseWidgetBlock(source: string, knownWidgets?: ReadonlySet<stri
     return { kind: 'error', message: `Unknown widget "${name}". Known widgets: ${known}.`, source };
   }
   return { kind: 'widget', name, props };
+}
+
+const CODE_KEYS = ['id', 'title', 'timeLimit', 'data', 'settings'];
+const CODE_EXAMPLE = 'e.g.\n  id: update-step\n  title: The update step, by hand\n  ---\n  let w = 0;';
+
+/**
+ * Exported for tests: the body of a code fence (a YAML header, a line "---", the starting code,
+ * kept verbatim) → a code-cell widget segment or a visible error.
+ */
+export function parseCodeBlock(source: string, knownWidgets?: ReadonlySet<string>): LessonSegment {
+  const error = (message: string): LessonSegment => ({ kind: 'error', message, source });
+  const separator = /^---[ \t]*$/m.exec(source);
+  if (!separator) {
+    return error(`A code block needs a YAML header, a line "---", then the cell's starting code, ${CODE_EXAMPLE}`);
+  }
+  let header: unknown;
+  try {
+    header = parseYaml(source.slice(0, separator.index));
+  } catch (yamlError) {
+    return error(`This code block's header (above "---") is not valid YAML: ${messageOf(yamlError)}`);
+  }
+  if (header === null || header === undefined) header = {};
+  if (!isPlainObject(header)) return error(`A code block's header (above "---") must be YAML "key: value" lines, ${CODE_EXAMPLE}`);
+  const unknownKeys = Object.keys(header).filter((key) => !CODE_KEYS.includes(key));
+  if (unknownKeys.length > 0) {
+    return error(`This code block has unknown field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}; allowed: ${CODE_KEYS.join(', ')}.`);
+  }
+  const { id, title, timeLimit, data, settings } = header;
+  if (typeof id !== 'string' || !SLUG_PATTERN.test(id)) {
+    return error(`A code block needs an "id:", lowercase words joined by dashes (e.g. update-step), got ${JSON.stringify(id)}.`);
+  }
+  if (typeof title !== 'string' || title.trim() === '') {
+    return error(`Code cell "${id}" needs a "title:" (non-empty text), got ${JSON.stringify(title)}.`);
+  }
+  // The code starts on the line after "---"; only the newlines that end the block are dropped.
+  const afterSeparator = source.slice(separator.index + separator[0].length);
+  const code = afterSeparator.replace(/^\r?\n/, '').replace(/(?:\r?\n)+$/, '');
+  const props: Record<string, unknown> = { id, title: title.trim(), code };
+  if (timeLimit !== undefined) {
+    if (typeof timeLimit !== 'number' || !Number.isInteger(timeLimit) || timeLimit < 1 || timeLimit > MAX_CELL_TIME_LIMIT) {
+      return error(`Code cell "${id}": "timeLimit" must be a whole number of seconds from 1 to ${MAX_CELL_TIME_LIMIT}, got ${JSON.stringify(timeLimit)}.`);
+    }
+    props.timeLimit = timeLimit;
+  }
+  if (data !== undefined) {
+    if (typeof data !== 'string' || !(CODE_CELL_DATA as readonly string[]).includes(data)) {
+      return error(`Code cell "${id}": "data" must be one of ${CODE_CELL_DATA.join(', ')}, got ${JSON.stringify(data)}.`);
+    }
+    props.data = data;
+  }
+  if (settings !== undefined) {
+    const plain = (value: unknown) => typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!isPlainObject(settings) || !Object.values(settings).every(plain)) {
+      return error(`Code cell "${id}": "settings" must be "name: value" lines of numbers, text or true/false (nothing nested), e.g. settings: { learningRate: 0.1, epochs: 20 }.`);
+    }
+    props.settings = settings;
+  }
+  if (knownWidgets && !knownWidgets.has(CODE_CELL_WIDGET)) {
+    return error(`Code cells need the "${CODE_CELL_WIDGET}" widget, which this build does not have.`);
+  }
+  return { kind: 'widget', name: CODE_CELL_WIDGET, props };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -35,6 +35,8 @@ const reservations: Readonly<Record<string, Reservation>> = {
   // Measured with no saved drawings (a first visit); saved ones add rows of thumbnails.
   'own-classifier': { wide: 1200, narrow: 1786 },
   'overfitting-lab': { wide: 1065, narrow: 1213 },
+  // A lesson's editable code cell (```code blocks, issue 24). Placeholder heights: measured later.
+  'code-cell': { wide: 520, narrow: 600 },
 };
 
 export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations));

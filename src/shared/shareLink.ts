@@ -3,8 +3,16 @@
 // against the widget's settings schema (numbers clamped, enums looked up in a Map) — nothing from
 // a link is inserted as HTML. Pure, so it is tested alone (including property tests).
 
-/** Longest hash read at all: a longer one is ignored as a whole, with a message. */
+/**
+ * Longest hash whose widget settings are read: a longer one's settings are ignored as a whole,
+ * with a message. Code cells' code (`cell.<id>=…`, widgets/cells/cellLink.ts) is not counted: it
+ * has a cap of its own, MAX_CELL_LINK_LENGTH, so shared code never costs the other widgets theirs.
+ */
 export const MAX_HASH_LENGTH = 4000;
+/** Keys of a code cell's code in a link: `cell.<cellId>`. */
+export const CELL_KEY_PREFIX = 'cell.';
+/** Longest value of one `cell.<id>` key that is read (the compressed code, base64url). */
+export const MAX_CELL_LINK_LENGTH = 60_000;
 /** Most characters of a value a message repeats back. */
 const ECHO = 40;
 
@@ -33,7 +41,15 @@ export function hashQuery(hash: string): string {
  * keys of other widgets are left to them.
  */
 export function readLinkSettings(hash: string, widget: string): LinkSettings {
-  return readQuerySettings(hashQuery(hash), `${widget}.`, hash.length);
+  return readQuerySettings(hashQuery(hash), `${widget}.`, settingsLength(hash));
+}
+
+/** A hash's length as MAX_HASH_LENGTH counts it: without its code cells' parameters (`cell.…=…`). */
+export function settingsLength(hash: string): number {
+  const at = hash.indexOf('?');
+  if (at === -1) return hash.length;
+  const kept = hash.slice(at + 1).split('&').filter((part) => !part.startsWith(CELL_KEY_PREFIX));
+  return at + 1 + kept.join('&').length;
 }
 
 /**

@@ -24,3 +24,9 @@ export const WIDGET_LINK_SCHEMAS: ReadonlyMap<string, Schema> = new Map<string, 
   ['own-classifier', OWN_CLASSIFIER_LINK_SCHEMA],
   ['overfitting-lab', OVERFITTING_SCHEMA],
 ]);
+
+/**
+ * Widgets with no settings in a link of their own: a code cell's code travels under `cell.<id>`
+ * (cells/cellLink.ts), read by the cell itself, not through a schema.
+ */
+export const WIDGETS_WITHOUT_LINK_SCHEMA: ReadonlySet<string> = new Set(['code-cell']);

@@ -16,4 +16,5 @@ export const widgetRegistry: Map<string, WidgetLoader> = new Map<string, WidgetL
   ['error-analysis', () => import('./digits/ErrorAnalysis.svelte')],
   ['own-classifier', () => import('./own/OwnClassifier.svelte')],
   ['overfitting-lab', () => import('./digits/OverfittingLab.svelte')],
+  ['code-cell', () => import('./cells/CodeCell.svelte')],
 ]);

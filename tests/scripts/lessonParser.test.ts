@@ -4,6 +4,7 @@ import {
   LessonParseError,
   parseLesson,
   parseLessonFiles,
+  parseCodeBlock,
   parseWidgetBlock,
   slugFromPath,
   type LessonSegment,
@@ -302,5 +303,79 @@ describe('parseLessonFiles', () => {
       options,
     );
     expect(library.errors.map((e) => e.message)).toEqual([expect.stringMatching(/same order \(1\)/)]);
+  });
+});
+
+describe('code cells', () => {
+  const cellOptions = { sanitize: identity, knownWidgets: new Set(['mnist-trainer', 'code-cell']) };
+  const cell = (header: string, code = 'let w = 0, b = 0;\nconsole.log(w, b);') => `\`\`\`code\n${header}\n---\n${code}\n\`\`\``;
+
+  it('turns a code fence into a code-cell widget with its header and its code verbatim', () => {
+    const body = `Intro.\n\n${cell('id: update-step\ntitle: The update step, by hand\ntimeLimit: 30\ndata: line\nsettings: { learningRate: 0.1, optimizer: sgd, shuffle: true }', '  let w = 0, b = 0;\n\n\tconsole.log(`${w}`, "b"); // ---\n---')}\n\nAfter.`;
+    const lesson = parseLesson('/lessons/03-hello.md', lessonFile(basicFrontmatter, body), cellOptions);
+    expect(lesson.segments[1]).toEqual({
+      kind: 'widget',
+      name: 'code-cell',
+      props: {
+        id: 'update-step',
+        title: 'The update step, by hand',
+        code: '  let w = 0, b = 0;\n\n\tconsole.log(`${w}`, "b"); // ---\n---',
+        timeLimit: 30,
+        data: 'line',
+        settings: { learningRate: 0.1, optimizer: 'sgd', shuffle: true },
+      },
+    });
+    expect(lesson.segments.map((s) => s.kind)).toEqual(['html', 'widget', 'html']);
+  });
+
+  it('leaves out what the header does not give, and trims the trailing newlines only', () => {
+    expect(parseCodeBlock('id: a\ntitle: " A "\n---\n\nx\n\n')).toEqual({ kind: 'widget', name: 'code-cell', props: { id: 'a', title: 'A', code: '\nx' } });
+    expect(parseCodeBlock('id: a\ntitle: A\n---')).toMatchObject({ kind: 'widget', props: { code: '' } });
+  });
+
+  it.each([
+    ['let w = 0;', /needs a YAML header, a line "---"/],
+    ['id: [a\n---\nx', /header \(above "---"\) is not valid YAML/],
+    ['- id: a\n---\nx', /header \(above "---"\) must be YAML "key: value" lines/],
+    ['id: a\ntitle: A\ntimelimit: 3\n---\nx', /unknown field\(s\) "timelimit"; allowed: id, title, timeLimit, data, settings/],
+    ['title: A\n---\nx', /needs an "id:"/],
+    ['id: Update_Step\ntitle: A\n---\nx', /lowercase words joined by dashes .* got "Update_Step"/],
+    ['---\nx', /needs an "id:"/],
+    ['id: a\n---\nx', /Code cell "a" needs a "title:"/],
+    ['id: a\ntitle: A\ntimeLimit: 0\n---\nx', /"timeLimit" must be a whole number of seconds from 1 to 600, got 0/],
+    ['id: a\ntitle: A\ntimeLimit: 601\n---\nx', /from 1 to 600, got 601/],
+    ['id: a\ntitle: A\ntimeLimit: 2.5\n---\nx', /from 1 to 600, got 2.5/],
+    ['id: a\ntitle: A\ntimeLimit: "30"\n---\nx', /from 1 to 600, got "30"/],
+    ['id: a\ntitle: A\ndata: mnist\n---\nx', /"data" must be one of none, digits, line, got "mnist"/],
+    ['id: a\ntitle: A\nsettings: 3\n---\nx', /"settings" must be "name: value" lines/],
+    ['id: a\ntitle: A\nsettings: { a: { b: 1 } }\n---\nx', /nothing nested/],
+    ['id: a\ntitle: A\nsettings: { a: [1, 2] }\n---\nx', /nothing nested/],
+  ])('turns %j into an error segment that says what is wrong', (source, message) => {
+    expect(parseCodeBlock(source)).toEqual({ kind: 'error', message: expect.stringMatching(message), source });
+  });
+
+  it('needs the code-cell widget in the build', () => {
+    expect(parseCodeBlock('id: a\ntitle: A\n---\nx', new Set(['mnist-trainer']))).toMatchObject({ kind: 'error', message: expect.stringMatching(/"code-cell" widget/) });
+  });
+
+  it('refuses a second cell with the same id', () => {
+    const body = `${cell('id: a\ntitle: One')}\n\n${cell('id: b\ntitle: Two')}\n\n${cell('id: a\ntitle: Three')}`;
+    const segments = parseLesson('/lessons/03-hello.md', lessonFile(basicFrontmatter, body), cellOptions).segments;
+    expect(segments.map((s) => s.kind)).toEqual(['widget', 'widget', 'error']);
+    expect(segments[2]).toMatchObject({ message: 'Another code cell of this lesson has the id "a": each cell needs its own.' });
+  });
+
+  it('accepts an exercise checking a cell that exists, and names the missing one otherwise', () => {
+    const body = `${cell('id: update-step\ntitle: One')}\n\n${cell('id: loss\ntitle: Two')}`;
+    const frontmatter = (when: string) => `${basicFrontmatter}\nexercises:\n  - id: fit\n    prompt: Fit it.\n    check: { widget: code-cell, when: ${when} }`;
+    const lesson = parseLesson('/lessons/03-x.md', lessonFile(frontmatter('{ cell: update-step, mse: { below: 0.1 } }'), body), cellOptions);
+    expect(lesson.exercises[0].check).toEqual({ widget: 'code-cell', when: { cell: 'update-step', mse: { below: 0.1 } } });
+    expect(() => parseLesson('/lessons/03-x.md', lessonFile(frontmatter('{ cell: update-stp, mse: { below: 0.1 } }'), body), cellOptions)).toThrow(
+      /03-x\.md: exercise #1 \("fit"\): "check.when.cell" is "update-stp", but this lesson has no code cell with that id \(cells: update-step, loss\)/,
+    );
+    // Without a code cell, check.widget itself is what is missing.
+    expect(() => parseLesson('/lessons/03-x.md', lessonFile(frontmatter('{ cell: a, mse: 1 }'), '```widget\nname: mnist-trainer\n```'), cellOptions)).toThrow(
+      /"check.widget" is "code-cell", but this lesson embeds no such widget/,
+    );
   });
 });

@@ -5,7 +5,7 @@ import { OVERFITTING_SCHEMA } from '../../../src/ml/overfitting';
 import { MAX_HASH_LENGTH, linkHash } from '../../../src/shared/shareLink';
 import { checkParam, defaults, type Param, type Schema, type Values } from '../../../src/ml/schema';
 import { TRAINING_SCHEMA } from '../../../src/ml/hyperparams';
-import { WIDGET_LINK_SCHEMAS } from '../../../src/widgets/linkSchemas';
+import { WIDGET_LINK_SCHEMAS, WIDGETS_WITHOUT_LINK_SCHEMA } from '../../../src/widgets/linkSchemas';
 import { MNIST_TRAINER_LINK_SCHEMA } from '../../../src/widgets/digits/digitLinkSchemas';
 import { widgetRegistry } from '../../../src/widgets/registry';
 import { MNIST_PRESETS } from '../../../src/ml/modelSpec';
@@ -35,7 +35,7 @@ function validSettings(schema: Schema): fc.Arbitrary<Values<Schema>> {
 
 describe('settings shared by link', () => {
   it('has a settings schema for every widget a lesson can embed', () => {
-    expect([...WIDGET_LINK_SCHEMAS.keys()].sort()).toEqual([...widgetRegistry.keys()].sort());
+    expect([...WIDGET_LINK_SCHEMAS.keys(), ...WIDGETS_WITHOUT_LINK_SCHEMA].sort()).toEqual([...widgetRegistry.keys()].sort());
   });
 
   it('sets a value the link gets wrong back to the lesson’s own, and says so', () => {
