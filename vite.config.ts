@@ -20,7 +20,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 1500,
-    rollupOptions: { input: { main: 'index.html', bench: 'bench.html'} },
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
   // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer); see scripts/crossOriginIsolation.ts.
   server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },

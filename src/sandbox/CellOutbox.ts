@@ -43,7 +43,7 @@ export class CellOutbox {
     this.#add({ kind: 'line', level, text });
   }
 
-  chart(id: number, title: string, xTitle: string, point: CellChartPoint): void {
+  chart(id: number, title: string, xTitle: 'step' | 'epoch', point: CellChartPoint): void {
     const sent = this.#chartPoints.get(id) ?? 0;
     if (sent >= MAX_CHART_POINTS) {
       this.#droppedPoints++;

@@ -16,7 +16,7 @@ export interface CellChartPoint {
 export type CellOutputItem =
   | { kind: 'line'; level: 'log' | 'info' | 'warn' | 'error'; text: string }
   /** Points appended to chart `id` (created on first use); `title` and `xTitle` name it. */
-  | { kind: 'chart'; id: number; title: string; xTitle: string; points: CellChartPoint[] }
+  | { kind: 'chart'; id: number; title: string; xTitle: 'step' | 'epoch'; points: CellChartPoint[] }
   /** A grid of grey (1 channel) or colour (3) images, `count` of them, each height × width, bytes 0–255. */
   | { kind: 'images'; id: number; title: string; count: number; height: number; width: number; channels: 1 | 3; pixels: Uint8ClampedArray; labels: string[] }
   | { kind: 'table'; id: number; title: string; columns: string[]; rows: (string | number)[][] }
