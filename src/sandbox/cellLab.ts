@@ -7,6 +7,7 @@ import { gunzip, decodeMnist, stratifiedSplit, gatherDigits, DIGITS_SPLIT, NUM_C
 import { generateLine } from '../ml/toyData';
 import { defaults } from '../ml/schema';
 import { LINE_FITTER_SCHEMA } from '../ml/lineFit';
+import { leastSquaresLine, meanSquaredError } from '../ml/leastSquares';
 import type { CellChartPoint, CellInputs } from './cellProtocol';
 import type { CellOutbox } from './CellOutbox';
 
@@ -105,11 +106,17 @@ export function createLab(tf: Tf, outbox: CellOutbox, inputs: CellInputs, figure
     if (height * width > 512 * 512) throw new RangeError(`lab.images: ${height}×${width} images are too big to show (at most 512×512)`);
     const count = Math.min(n, MAX_IMAGES);
     const values = (await tensor.data()).subarray(0, count * height * width * channels);
-    let max = 0;
-    for (const v of values) if (v > max) max = v;
-    const scale = max <= 1.0001 ? 255 : 1;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    // Values in 0–1 are shown as they are (0 black, 1 white); anything else (feature maps, raw bytes)
+    // is stretched from its lowest to its highest value.
+    const [low, scale] = min >= 0 && max <= 1 ? [0, 255] : [min, max > min ? 255 / (max - min) : 0];
     const pixels = new Uint8ClampedArray(values.length);
-    for (let i = 0; i < values.length; i++) pixels[i] = values[i] * scale;
+    for (let i = 0; i < values.length; i++) pixels[i] = (values[i] - low) * scale;
     const labels = (options.labels ?? []).slice(0, count).map((label) => String(label).slice(0, 40));
     outbox.picture({ kind: 'images', id: nextId++, title: String(options.title ?? ''), count, height, width, channels: channels as 1 | 3, pixels, labels });
   }
@@ -148,13 +155,17 @@ export function createLab(tf: Tf, outbox: CellOutbox, inputs: CellInputs, figure
       const take = (indices: Int32Array, wanted: number | undefined) => indices.subarray(0, Math.max(1, Math.min(indices.length, Math.floor(wanted ?? indices.length))));
       return { train: digitSet(all, take(split.train, options.train)), validation: digitSet(all, take(split.validation, options.validation)) };
     },
-    /** The line widget's points (its settings: slope, intercept, noise, count, seed), as xs and ys [n, 1]. */
-    line(): { xs: tfc.Tensor2D; ys: tfc.Tensor2D; x: number[]; y: number[] } {
+    /**
+     * The line widget's points (its settings: slope, intercept, noise, count, seed), as xs and ys
+     * [n, 1] and as arrays, with the best line through them (least squares) and its error.
+     */
+    line(): { xs: tfc.Tensor2D; ys: tfc.Tensor2D; x: number[]; y: number[]; best: { slope: number; intercept: number; mse: number } } {
       const settings: Record<string, unknown> = { ...defaults(LINE_FITTER_SCHEMA), ...inputs.settings };
       const number = (key: 'count' | 'slope' | 'intercept' | 'noise' | 'seed') => Number(settings[key]);
       const points = generateLine({ count: number('count'), slope: number('slope'), intercept: number('intercept'), noise: number('noise'), seed: number('seed') });
       const n = points.x.length;
-      return { xs: tf.tensor2d(points.x, [n, 1]), ys: tf.tensor2d(points.y, [n, 1]), x: Array.from(points.x), y: Array.from(points.y) };
+      const best = leastSquaresLine(points);
+      return { xs: tf.tensor2d(points.x, [n, 1]), ys: tf.tensor2d(points.y, [n, 1]), x: Array.from(points.x), y: Array.from(points.y), best: { ...best, mse: meanSquaredError(points, best.slope, best.intercept) } };
     },
     /** The training data the widget handed over ("Open as a cell"). */
     tensors(): { xs: tfc.Tensor; ys: tfc.Tensor } {

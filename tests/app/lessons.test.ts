@@ -47,6 +47,7 @@ describe('the lessons in lessons/', () => {
       'descent-fit': { widget: 'line-fitter', when: { converged: true } },
       'find-divergence': { widget: 'line-fitter', when: { diverged: true } },
       'fast-convergence': { widget: 'line-fitter', when: { convergedStep: { below: 50 } } },
+      'update-by-hand': { widget: 'code-cell', when: { cell: 'descent-by-hand', aboveBest: { below: 0.01 } } },
       'small-sine': {
         widget: 'curve-fitter',
         when: { dataset: 'sine', hiddenLayers: { min: 1 }, hiddenUnits: { max: 8 }, valLoss: { below: 0.02 } },
@@ -60,6 +61,7 @@ describe('the lessons in lessons/', () => {
       'linear-beats-baseline': { widget: 'digit-baseline', when: { linearGainPoints: { min: 8 } } },
       'mlp-beats-baseline': { widget: 'digit-baseline', when: { mlpGainPoints: { min: 12 } } },
       'ladder-agrees': { widget: 'abstraction-ladder', when: { rungsAgree: true, seed: { min: 2 } } },
+      'raw-rung-89': { widget: 'code-cell', when: { cell: 'raw-tensor-rung', valAccuracy: { min: 0.89 } } },
       'open-a-mistake': { widget: 'error-analysis', when: { mistakeOpened: true } },
       'your-handwriting': { widget: 'error-analysis', when: { ownCount: { min: 10 }, ownAccuracy: { min: 0.8 } } },
       'three-classes': { widget: 'own-classifier', when: { classes: { min: 3 }, heldOutAccuracy: { min: 0.9 } } },

@@ -74,7 +74,11 @@ export function addOutput(output: CellOutput, items: readonly CellOutputItem[]):
             // The chart takes accuracy as a fraction, as the trainers' evaluations give it.
             evaluations.push({ step: p.x, epoch: p.x, trainLoss: Number.NaN, valLoss: p.valLoss, trainAccuracy: p.accuracy === undefined ? undefined : p.accuracy / 100, valAccuracy: p.valAccuracy === undefined ? undefined : p.valAccuracy / 100, endOfEpoch: true });
           }
-          for (const name of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) if (p[name] !== undefined) figures[name] = p[name];
+          // Figures as the trainers report them: accuracy as a fraction (a check reads valAccuracy ≥ 0.97).
+          if (p.loss !== undefined) figures.loss = p.loss;
+          if (p.valLoss !== undefined) figures.valLoss = p.valLoss;
+          if (p.accuracy !== undefined) figures.accuracy = p.accuracy / 100;
+          if (p.valAccuracy !== undefined) figures.valAccuracy = p.valAccuracy / 100;
         }
         const next = { ...chart, batchLosses: losses.length ? [...chart.batchLosses, ...losses] : chart.batchLosses, evaluations: evaluations.length ? [...chart.evaluations, ...evaluations] : chart.evaluations, points: chart.points + points.length };
         if (existing) blocks = blocks.map((block, i) => (i === index ? next : block));
