@@ -140,13 +140,33 @@ describe('CellOutbox limits', () => {
     for (let i = 0; i < MAX_CHART_POINTS + 2; i++) outbox.chart(1, 'A', 'step', { x: i });
     for (let i = 0; i < MAX_PICTURES + 1; i++) outbox.picture(table(i));
     outbox.flush(true);
-    expect(allItems().at(-1)).toMatchObject({ kind: 'line', text: expect.stringMatching(/^Not shown: 1 more printed lines, 2 more chart points, 1 more pictures or tables \(/) });
+    // The chart took one of the 20 places.
+    expect(allItems().at(-1)).toMatchObject({ kind: 'line', text: expect.stringMatching(/^Not shown: 1 more printed lines, 2 more chart points, 2 more pictures or tables \(/) });
 
     posts = [];
     const quiet = new CellOutbox((items) => posts.push({ items, transfer: [] }));
     quiet.line('log', 'only');
     quiet.flush(true);
     expect(allItems()).toEqual([{ kind: 'line', level: 'log', text: 'only' }]);
+  });
+
+  it('counts charts among the 20 pictures, as the page does', () => {
+    for (let i = 0; i < MAX_PICTURES - 1; i++) outbox.picture(image(i));
+    outbox.chart(100, 'Loss', 'step', { x: 1 });
+    outbox.chart(100, 'Loss', 'step', { x: 2 });
+    expect(outbox.picture(table(101))).toBe(false);
+    outbox.chart(102, 'Another', 'step', { x: 1 });
+    outbox.flush(true);
+    const items = allItems();
+    expect(items.filter((item) => item.kind === 'chart')).toEqual([{ kind: 'chart', id: 100, title: 'Loss', xTitle: 'step', points: [{ x: 1 }, { x: 2 }] }]);
+    expect(items.at(-1)).toMatchObject({ kind: 'line', text: expect.stringMatching(/^Not shown: 1 more chart points, 1 more pictures or tables \(/) });
+  });
+
+  it('sends a bounded output for a loop that makes a new chart each time', () => {
+    for (let i = 0; i < 100_000; i++) outbox.chart(i, 'Loss', 'step', { x: i, loss: 1 });
+    outbox.flush(true);
+    expect(posts.length).toBeLessThanOrEqual(2);
+    expect(allItems().filter((item) => item.kind === 'chart')).toHaveLength(MAX_PICTURES);
   });
 
   it('keeps reports out of the limits', () => {
