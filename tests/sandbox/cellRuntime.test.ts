@@ -16,7 +16,7 @@ import { ASSET_PATH } from '../ml/helpers';
 
 // As cellWorker.ts hands it to the learner: tfjs with its layers API.
 const tf = Object.freeze({ ...tfc, ...tfl, version: tfc.version_core }) as unknown as typeof tfc;
-const layers = tf as unknown as typeof tfc & typeof tfl;
+type Layers = typeof tfc & typeof tfl;
 
 beforeAll(async () => {
   await tfc.setBackend('cpu');
@@ -94,7 +94,7 @@ describe('runCell', () => {
 
   it('draws the charts of model.fit through lab.chart().callbacks()', async () => {
     const { items, last } = await run(async (tf, lab) => {
-      const t = tf as unknown as typeof layers;
+      const t = tf as unknown as Layers;
       const model = t.sequential({ layers: [t.layers.dense({ units: 1, inputShape: [1] })] });
       model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
       const xs = t.tensor2d([0, 1, 2, 3], [4, 1]);
@@ -205,7 +205,7 @@ describe('memory', () => {
   const training =
     (throwAfter = false): CellBody =>
     async (tf, lab, console) => {
-      const t = tf as unknown as typeof layers;
+      const t = tf as unknown as Layers;
       const a = t.tensor2d([1, 2, 3, 4], [2, 2]);
       const b = a.matMul(a).add(1);
       const w = t.variable(t.randomNormal([2, 2]), true, 'w');
