@@ -72,4 +72,13 @@ describe('the import graph of src/', () => {
     expect(importsOf('worker')).not.toContain('widgets');
     expect(importsOf('worker')).not.toContain('app');
   });
+
+  it('keeps the code cells\' sandbox on the ML core alone, and the ML core free of it', () => {
+    // The sandbox's runtime is bundled into every cell's worker: no widget, shell or worker code rides along.
+    expect(graph.has('sandbox')).toBe(true);
+    expect(importsOf('sandbox')).toEqual(['ml']);
+    expect(importsOf('ml')).not.toContain('sandbox');
+    expect(importsOf('shared')).not.toContain('sandbox');
+    expect(importsOf('worker')).not.toContain('sandbox');
+  });
 });

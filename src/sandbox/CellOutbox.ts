@@ -8,7 +8,7 @@ import type { CellChartPoint, CellOutputItem } from './cellProtocol';
 export const MAX_LINES = 2000;
 /** Most points per chart; later ones are counted and said at the end. */
 export const MAX_CHART_POINTS = 5000;
-/** Most pictures and tables one run shows. */
+/** Most pictures, tables and charts one run shows. */
 export const MAX_PICTURES = 20;
 /** How often the batch goes out while the code runs. */
 const FLUSH_MS = 50;
@@ -45,10 +45,13 @@ export class CellOutbox {
 
   chart(id: number, title: string, xTitle: 'step' | 'epoch', point: CellChartPoint): void {
     const sent = this.#chartPoints.get(id) ?? 0;
-    if (sent >= MAX_CHART_POINTS) {
+    // A new chart counts as a picture, as the page counts it: a loop that makes charts must not
+    // send an item each time (and a chart the page would leave out is said at the end).
+    if (sent >= MAX_CHART_POINTS || (!this.#chartPoints.has(id) && this.#pictures >= MAX_PICTURES)) {
       this.#droppedPoints++;
       return;
     }
+    if (!this.#chartPoints.has(id)) this.#pictures++;
     this.#chartPoints.set(id, sent + 1);
     // Points of one chart in a row travel as one item.
     const last = this.#pending.at(-1);

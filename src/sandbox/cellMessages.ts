@@ -10,6 +10,8 @@ const MAX_TEXT = MAX_LINE + 200;
 
 type Loose = Record<string, unknown>;
 
+// Lists are read with Array.from, never .map: a message keeps an array's holes, which .map keeps
+// and .every/.some skip, so a hole would reach the page as an item, point or row.
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown, max: number): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -37,7 +39,7 @@ function item(raw: unknown): CellOutputItem | null {
     }
     case 'chart': {
       if (!isCount(raw.id, 1e6) || !Array.isArray(raw.points) || raw.points.length > MAX_POINTS) return null;
-      const points = raw.points.map(point);
+      const points = Array.from(raw.points, point);
       if (points.some((p) => p === null)) return null;
       return { kind: 'chart', id: raw.id, title: text(raw.title, 200) ?? '', xTitle: raw.xTitle === 'epoch' ? 'epoch' : 'step', points: points as CellChartPoint[] };
     }
@@ -45,13 +47,13 @@ function item(raw: unknown): CellOutputItem | null {
       const { id, count, height, width, channels, pixels } = raw;
       if (!isCount(id, 1e6) || !isCount(count, 100) || !isCount(height, 512) || !isCount(width, 512) || (channels !== 1 && channels !== 3)) return null;
       if (!(pixels instanceof Uint8ClampedArray) || pixels.length !== count * height * width * channels) return null;
-      const labels = Array.isArray(raw.labels) ? raw.labels.slice(0, count).map((label) => text(label, 40) ?? '') : [];
+      const labels = Array.isArray(raw.labels) ? Array.from(raw.labels.slice(0, count), (label) => text(label, 40) ?? '') : [];
       return { kind: 'images', id, title: text(raw.title, 200) ?? '', count, height, width, channels, pixels, labels };
     }
     case 'table': {
       if (!isCount(raw.id, 1e6) || !Array.isArray(raw.columns) || !Array.isArray(raw.rows) || raw.columns.length > 20 || raw.rows.length > 200) return null;
-      const columns = raw.columns.map((column) => text(column, 100) ?? '');
-      const rows = raw.rows.map((row) => (Array.isArray(row) ? row.slice(0, 20).map((cell) => (isFiniteNumber(cell) ? cell : (text(cell, 200) ?? ''))) : null));
+      const columns = Array.from(raw.columns, (column) => text(column, 100) ?? '');
+      const rows = Array.from(raw.rows, (row) => (Array.isArray(row) ? Array.from(row.slice(0, 20), (cell) => (isFiniteNumber(cell) ? cell : (text(cell, 200) ?? ''))) : null));
       if (rows.some((row) => row === null)) return null;
       return { kind: 'table', id: raw.id, title: text(raw.title, 200) ?? '', columns, rows: rows as (string | number)[][] };
     }
@@ -90,7 +92,7 @@ export function readFrameMessage(data: unknown): FrameToPage | null {
       return isCount(data.baselineTensors, 1e9) ? { type: 'started', runId, backend: text(data.backend, 20) ?? '', baselineTensors: data.baselineTensors } : null;
     case 'output': {
       if (!Array.isArray(data.items) || data.items.length > MAX_ITEMS) return null;
-      const items = data.items.map(item);
+      const items = Array.from(data.items, item);
       return items.every((i) => i !== null) ? { type: 'output', runId, items: items as CellOutputItem[] } : null;
     }
     case 'done':
