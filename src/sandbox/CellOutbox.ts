@@ -28,7 +28,8 @@ export class CellOutbox {
   #droppedPictures = 0;
   #chartPoints = new Map<number, number>();
   #droppedPoints = 0;
-  #flushedAt = Date.now();
+  // The first output of a run goes out at once (a line printed just before a loop that never yields).
+  #flushedAt = Number.NEGATIVE_INFINITY;
 
   constructor(post: OutboxPost) {
     this.#post = post;
@@ -55,8 +56,10 @@ export class CellOutbox {
     this.#chartPoints.set(id, sent + 1);
     // Points of one chart in a row travel as one item.
     const last = this.#pending.at(-1);
-    if (last?.kind === 'chart' && last.id === id) last.points.push(point);
-    else this.#add({ kind: 'chart', id, title, xTitle, points: [point] });
+    if (last?.kind === 'chart' && last.id === id) {
+      last.points.push(point);
+      this.#soon();
+    } else this.#add({ kind: 'chart', id, title, xTitle, points: [point] });
   }
 
   /** A picture or table; false when the run has shown as many as it may. */
@@ -97,8 +100,16 @@ export class CellOutbox {
 
   #add(item: CellOutputItem): void {
     this.#pending.push(item);
-    // Also by the clock: a loop that never yields would otherwise show nothing until it ends.
-    if (this.#pending.length >= FLUSH_ITEMS || Date.now() - this.#flushedAt > 2 * FLUSH_MS) this.flush();
+    this.#soon();
+  }
+
+  /**
+   * Sends at once what comes after a quiet spell (a line printed just before an endless loop must
+   * show), or a full batch; otherwise within FLUSH_MS. Checked by the clock on every addition too:
+   * a loop that never yields gets no timer, and would otherwise show nothing until it ends.
+   */
+  #soon(): void {
+    if (this.#pending.length >= FLUSH_ITEMS || Date.now() - this.#flushedAt >= FLUSH_MS) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 }

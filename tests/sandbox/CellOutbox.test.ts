@@ -10,6 +10,9 @@ beforeEach(() => {
   vi.useFakeTimers();
   posts = [];
   outbox = new CellOutbox((items, transfer) => posts.push({ items, transfer }));
+  // A run's first output goes out at once (tested below); the batching tests start after it.
+  outbox.report({ started: true });
+  posts = [];
 });
 
 afterEach(() => {
@@ -21,6 +24,16 @@ const image = (id: number): Extract<CellOutputItem, { kind: 'images' }> => ({ ki
 const table = (id: number): Extract<CellOutputItem, { kind: 'table' }> => ({ kind: 'table', id, title: '', columns: ['a'], rows: [[1]] });
 
 describe('CellOutbox batches', () => {
+  it('sends a run\'s first output at once, so a line printed before an endless loop shows', () => {
+    const fresh: CellOutputItem[][] = [];
+    const first = new CellOutbox((items) => fresh.push(items));
+    first.line('log', 'looping');
+    expect(fresh).toEqual([[{ kind: 'line', level: 'log', text: 'looping' }]]);
+    // What follows within 50 ms waits for the batch.
+    first.line('log', 'again');
+    expect(fresh).toHaveLength(1);
+  });
+
   it('sends a batch at once when it reaches 200 items', () => {
     for (let i = 0; i < 199; i++) outbox.line('log', `${i}`);
     expect(posts).toHaveLength(0);

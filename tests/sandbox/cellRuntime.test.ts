@@ -120,13 +120,13 @@ describe('runCell', () => {
     ]);
   });
 
-  it('shows images from a tensor, values 0–1 scaled to bytes', async () => {
+  it('shows images from a tensor: values 0–1 scaled to bytes, others stretched', async () => {
     const values = new Float32Array(4 * 28 * 28).map((_, i) => (i % 256) / 255);
     values[0] = 1;
     values[1] = 0.5;
     const { items, last } = await run(async (tf, lab) => {
       await lab.images(tf.tensor3d(values, [4, 28, 28]), { title: 'Digits', labels: [7, 'two', 1, 0, 9] });
-      await lab.images(tf.tensor2d([0, 128, 255, 300], [2, 2]));
+      await lab.images(tf.tensor2d([-2, 0, 2, 6], [2, 2]));
     });
     expect(last.type).toBe('done');
     const [grey, bytes] = items;
@@ -139,9 +139,9 @@ describe('runCell', () => {
     expect(grey.pixels[2]).toBe(2);
     expect(grey.pixels[255]).toBe(255);
     expect(grey.pixels[256]).toBe(0);
-    // Values above 1 are taken as bytes already (and clamped).
+    // Values outside 0–1 (a feature map) are stretched from their lowest (black) to their highest (white).
     expect(bytes).toMatchObject({ count: 1, height: 2, width: 2, channels: 1 });
-    expect(Array.from(bytes.pixels)).toEqual([0, 128, 255, 255]);
+    expect(Array.from(bytes.pixels)).toEqual([0, 64, 128, 255]);
   });
 
   it('fails on a tensor that is not images', async () => {

@@ -13,6 +13,7 @@ import { shareLink } from '../trainer/sharedSettings';
 import { CellDrafts } from './cellDrafts';
 import { cellLinkHash, decodeCellCode, encodeCellCode, readCellLink } from './cellLink';
 import { addOutput, emptyOutput, type CellOutput } from './cellOutput';
+import { syntaxErrorLine } from './syntaxErrorLine';
 
 export type CellData = 'none' | 'digits' | 'line';
 export type CellPhase = 'idle' | 'starting' | 'running' | 'done' | 'failed' | 'stopped';
@@ -216,8 +217,8 @@ export class CodeCellState {
         break;
       case 'failed':
         this.#phase = 'failed';
-        this.#error = end.error;
-        this.#status = `Stopped by an error${end.error.line ? ` on line ${end.error.line}` : ''}: ${end.error.message}`;
+        this.#error = end.error.name === 'SyntaxError' && !end.error.line ? { ...end.error, line: syntaxErrorLine(this.#code), message: end.error.message === 'The code could not be read' ? 'this is not valid JavaScript here (check brackets, quotes and commas).' : end.error.message } : end.error;
+        this.#status = `Stopped by an error${this.#error.line ? ` on line ${this.#error.line}` : ''}: ${this.#error.message}`;
         break;
       case 'stopped':
         this.#phase = 'stopped';

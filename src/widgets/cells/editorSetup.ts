@@ -33,8 +33,10 @@ const theme = EditorView.theme({
   },
   // The app's focus ring (app.css's :focus-visible), which does not reach into the editor's shadow root.
   '&.cm-focused': { outline: '3px solid var(--color-accent)', outlineOffset: '2px' },
-  // About 6 lines at least; grows with the code up to about 24 lines, then scrolls.
-  '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', lineHeight: '1.5', minHeight: '9.5em', maxHeight: '36em', overflow: 'auto' },
+  // About 6 lines at least, and as tall as the code, as a notebook cell: an editor that scrolls
+  // inside the page is a second scrollbar to find (and axe's scrollable-region rule cannot see the
+  // focusable content inside the shadow root). Long lines wrap, at 375 px too.
+  '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', lineHeight: '1.5', minHeight: '9.5em', overflow: 'visible' },
   '.cm-content': { caretColor: 'var(--color-text)', padding: '0.5em 0' },
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--color-text)' },
   '.cm-gutters': { backgroundColor: 'var(--color-surface-sunken)', color: 'var(--color-muted)', borderRight: '1px solid var(--color-border)', borderRadius: '6px 0 0 6px' },
@@ -66,6 +68,7 @@ export function editorExtensions({ label, onchange, onrun, readonly = false }: E
     javascript({ typescript: false }),
     syntaxHighlighting(highlight),
     theme,
+    EditorView.lineWrapping,
     // Run before anything else may claim Mod-Enter (the default keymap inserts a blank line on it).
     Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (onrun?.(), true) }])),
     // No indentWithTab: Tab and Shift+Tab must move the focus out of the editor for keyboard users

@@ -56,13 +56,13 @@ describe('addOutput', () => {
     expect(chartOf(output.blocks[1]).batchLosses.map((p) => p.loss)).toEqual([9]);
   });
 
-  it('takes the latest figure of each series, and lab.report\'s', () => {
+  it('takes the latest figure of each series (accuracy as a fraction, as the trainers report it), and lab.report\'s', () => {
     let output = addOutput(emptyOutput(), [chart(1, [{ x: 1, loss: 2, accuracy: 50 }, { x: 2, loss: 1, valLoss: 1.2, valAccuracy: 60 }])]);
-    expect(output.figures).toEqual({ loss: 1, accuracy: 50, valLoss: 1.2, valAccuracy: 60 });
+    expect(output.figures).toEqual({ loss: 1, accuracy: 0.5, valLoss: 1.2, valAccuracy: 0.6 });
     output = addOutput(output, [{ kind: 'report', figures: { loss: 0.1, name: 'mse' } }, chart(2, [{ x: 1, accuracy: 90 }])]);
-    expect(output.figures).toEqual({ loss: 0.1, accuracy: 90, valLoss: 1.2, valAccuracy: 60, name: 'mse' });
+    expect(output.figures).toEqual({ loss: 0.1, accuracy: 0.9, valLoss: 1.2, valAccuracy: 0.6, name: 'mse' });
     output = addOutput(output, [chart(1, [{ x: 3, loss: 0.7 }]), { kind: 'report', figures: { passed: true } }]);
-    expect(output.figures).toEqual({ loss: 0.7, accuracy: 90, valLoss: 1.2, valAccuracy: 60, name: 'mse', passed: true });
+    expect(output.figures).toEqual({ loss: 0.7, accuracy: 0.9, valLoss: 1.2, valAccuracy: 0.6, name: 'mse', passed: true });
   });
 
   it('keeps 2,000 lines even when one message brings 3,000', () => {
