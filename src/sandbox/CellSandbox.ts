@@ -48,6 +48,8 @@ export class CellSandbox {
   #options: Required<SandboxOptions>;
   #frame: HTMLIFrameElement | null = null;
   #ready: Promise<void> | null = null;
+  /** The runtime the frame holds (sent once per frame, not with every run). */
+  #frameRuntime: string | null = null;
   #readyResolve: (() => void) | null = null;
   #run: ActiveRun | null = null;
   #runIds = 0;
@@ -92,7 +94,11 @@ export class CellSandbox {
         },
       };
       this.#run = run;
-      this.#post({ type: 'run', runId, script: script.script, firstLine: script.firstLine, lastLine: script.lastLine, inputs });
+      if (this.#frameRuntime !== runtime) {
+        this.#post({ type: 'runtime', script: runtime });
+        this.#frameRuntime = runtime;
+      }
+      this.#post({ type: 'run', runId, tail: script.tail, firstLine: script.firstLine, lastLine: script.lastLine, inputs });
     });
   }
 
@@ -155,6 +161,7 @@ export class CellSandbox {
     this.#frame?.remove();
     this.#frame = null;
     this.#ready = null;
+    this.#frameRuntime = null;
     this.#readyResolve = null;
   }
 

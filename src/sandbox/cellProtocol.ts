@@ -45,8 +45,10 @@ export interface CellInputs {
 
 /** Page → frame. */
 export type PageToFrame =
-  /** Start a fresh worker on `script` (the runtime, then the learner's code), then hand it `inputs`. */
-  | { type: 'run'; runId: number; script: string; firstLine: number; lastLine: number; inputs: CellInputs }
+  /** The runtime bundle, once per frame: every run's script starts with it. */
+  | { type: 'runtime'; script: string }
+  /** Start a fresh worker on the runtime then `tail` (the learner's code, wrapped), then hand it `inputs`. */
+  | { type: 'run'; runId: number; tail: string; firstLine: number; lastLine: number; inputs: CellInputs }
   /** Terminate the run's worker now (Stop, the time limit, a re-run). */
   | { type: 'stop'; runId: number };
 

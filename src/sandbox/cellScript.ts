@@ -8,6 +8,8 @@ const CLOSE = '\n});\n';
 
 export interface CellScript {
   script: string;
+  /** What follows the runtime in `script`: all a run sends once the frame holds the runtime. */
+  tail: string;
   /** The script's lines that hold the learner's code (1-based, inclusive). */
   firstLine: number;
   lastLine: number;
@@ -19,10 +21,14 @@ function lineCount(text: string): number {
   return lines;
 }
 
+/** The runtime's lines, counted once (it is the same 1.3 MB on every run). */
+let counted: { runtime: string; lines: number } | null = null;
+
 export function cellScript(runtime: string, code: string): CellScript {
-  const head = `${runtime}\n;${OPEN}\n`;
-  const firstLine = lineCount(head);
-  return { script: `${head}${code}${CLOSE}`, firstLine, lastLine: firstLine + lineCount(code) - 1 };
+  const tail = `\n;${OPEN}\n${code}${CLOSE}`;
+  if (counted?.runtime !== runtime) counted = { runtime, lines: lineCount(runtime) };
+  const firstLine = counted.lines + 2;
+  return { script: runtime + tail, tail, firstLine, lastLine: firstLine + lineCount(code) - 1 };
 }
 
 /** A script line as the learner's line (1-based), or undefined when it is not theirs. */

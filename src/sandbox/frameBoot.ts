@@ -9,16 +9,18 @@
 // scripts/contentPolicy.ts (hence the .ts-free imports: this file imports nothing).
 
 export const FRAME_BOOT_SCRIPT = `(function () {
-  var worker = null, current = 0, useData = false;
+  var worker = null, current = 0, useData = false, runtime = '', encodedRuntime = null;
   function send(message, transfer) { parent.postMessage(message, '*', transfer || []); }
   function stop() { if (worker) { worker.terminate(); worker = null; } }
-  function workerUrl(script) {
-    return useData ? 'data:text/javascript;charset=utf-8,' + encodeURIComponent(script) : URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
+  function workerUrl(tail) {
+    if (!useData) return URL.createObjectURL(new Blob([runtime, tail], { type: 'text/javascript' }));
+    if (encodedRuntime === null) encodedRuntime = encodeURIComponent(runtime);
+    return 'data:text/javascript;charset=utf-8,' + encodedRuntime + encodeURIComponent(tail);
   }
   function run(m) {
     stop();
     var id = current = m.runId;
-    var url = workerUrl(m.script);
+    var url = workerUrl(m.tail);
     var own;
     try { own = worker = new Worker(url); } catch (error) {
       send({ type: 'failed', runId: id, error: { name: 'Error', message: 'The code runner could not start a worker: ' + error } });
@@ -48,7 +50,10 @@ export const FRAME_BOOT_SCRIPT = `(function () {
     if (m.type === 'stop') {
       if (m.runId === current) stop();
       send({ type: 'stopped', runId: m.runId });
-    } else if (m.type === 'run' && typeof m.script === 'string') {
+    } else if (m.type === 'runtime' && typeof m.script === 'string') {
+      runtime = m.script;
+      encodedRuntime = null;
+    } else if (m.type === 'run' && typeof m.tail === 'string') {
       run(m);
     }
   });

@@ -74,6 +74,19 @@ export class Learner {
     await field.press('Enter');
   }
 
+  /**
+   * Changes a code cell's code as the lesson asks (`edit` gets the code shown, returns the learner's)
+   * and runs it with Ctrl+Enter from the editor, waiting until the run has ended.
+   */
+  async editAndRunCell(cellId: string, edit: (code: string) => string, timeout = 120_000): Promise<void> {
+    const cell = this.page.locator(`[data-cell="${cellId}"]`);
+    const code = await cell.locator('.code-editor').evaluate((host) => (host as HTMLElement & { editorCode: () => string }).editorCode());
+    const editor = cell.getByRole('textbox', { name: /^Code:/ });
+    await editor.fill(edit(code));
+    await editor.press('Control+Enter');
+    await expect.poll(() => cell.getAttribute('data-phase'), { timeout }).toMatch(/^(done|failed|stopped)$/);
+  }
+
   /** Tries settings one after another, until the exercise ticks (the learner's "try again"). */
   async tryUntilTicked<T>(id: string, tries: readonly T[], attempt: (t: T) => Promise<void>, perTry = 60_000): Promise<T> {
     for (const t of tries) {

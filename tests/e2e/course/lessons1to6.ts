@@ -101,6 +101,10 @@ export async function lesson3(l: Learner): Promise<void> {
 
   await l.exercise('fast-convergence', '**0.5: about right.** Big steps while the ground is steep, small ones near the bottom. About 10 steps.', () => playFromReset(l, '0.5'));
   await expect.poll(() => l.page.getByTestId('convergence').textContent()).toMatch(/✓ Reached the best line .* in \d+ steps/);
+
+  await l.exercise('update-by-hand', 'Replace the `TODO` with the rule above, in code: `m = m - learningRate * gradientM;` and the same for `b`. Then press **Run** (or Ctrl+Enter).', () =>
+    l.editAndRunCell('descent-by-hand', (code) => code.replace(/ *\/\/ TODO: take the step\.[^\n]*/, '  m = m - learningRate * gradientM;\n  b = b - learningRate * gradientB;')),
+  );
 }
 
 export async function lesson4(l: Learner): Promise<void> {
@@ -154,4 +158,9 @@ export async function lesson6(l: Learner): Promise<void> {
     await runAll.click();
   });
   await expect.poll(() => l.page.getByTestId('ladder-status').textContent()).toMatch(/All three agree/);
+
+  await l.exercise('raw-rung-89', 'Run it, then change it: more steps, another batch size, another learning rate.', () =>
+    // More steps, until it gets there.
+    l.tryUntilTicked('raw-rung-89', ['200', '400', '800'], (steps) => l.editAndRunCell('raw-tensor-rung', (code) => code.replace(/const steps = \d+;/, `const steps = ${steps};`)), 5_000).then(() => undefined),
+  120_000);
 }
