@@ -295,7 +295,8 @@ export function trainerCell(
   if (source.kind === 'line') return { code: generateCellCode(setup, source), data: 'line', settings: { ...source.settings } };
   const tensors = cellTensors(source.data);
   const code = generateCellCode(setup, { kind: 'tensors', count: tensors.xs.shape[0], validationCount: source.data.validation?.count });
-  return { code, data: 'none', tensors };
+  // Images (the learner's drawings) train for longer than the default minute.
+  return { code, data: 'none', tensors, ...(setup.inputShape.length === 3 && { timeLimit: 300 }) };
 }
 
 /**

@@ -12,6 +12,8 @@ import { TRAINING_SCHEMA, type Hyperparams } from '../../src/ml/hyperparams';
 import { CURVE_FITTER, curveFitterSettings } from '../../src/ml/curveFitting';
 import { CLASSIFIER_PLAYGROUND, playgroundSettings } from '../../src/ml/classifierPlayground';
 import { overfittingLab } from '../../src/ml/overfitting';
+import { kernelCell } from '../../src/ml/kernelCell';
+import { convolve } from '../../src/ml/convolution';
 
 const tf = { ...tfc, ...tfl };
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
@@ -191,5 +193,32 @@ describe('the toy trainers as cells', () => {
     });
     expect(tensors.xs).toEqual({ shape: [3, 2], values: Float32Array.from([1, 2, 3, 4, 5, 6]) });
     expect(tensors.ys).toEqual({ shape: [3, 3], values: Float32Array.from([0, 0, 1, 1, 0, 0, 0, 1, 0]) });
+  });
+});
+
+describe('the kernel explorer as a cell', () => {
+  it('slides the kernel over the digits with tf.conv2d, as the page’s convolve does, and shows the maps', async () => {
+    const kernel = [1, 0, -1, 2, 0, -2, 1, 0, -1];
+    const cell = kernelCell(kernel);
+    expect(cell.data).toBe('digits');
+    expect(cell.code).not.toMatch(/^\s*(import|export)\b/m);
+    const { lab } = fakeLab();
+    const shown: { title?: string; values: Float32Array; shape: number[] }[] = [];
+    let firstDigit: Float32Array | null = null;
+    const withImages = {
+      ...lab,
+      data: { ...lab.data, digits: async () => {
+        const digits = await lab.data.digits({});
+        firstDigit = digits.validation.xs.slice([0, 0, 0, 0], [1, 28, 28, 1]).dataSync() as Float32Array;
+        return digits;
+      } },
+      images: async (tensor: tfc.Tensor, options: { title?: string }) => void shown.push({ title: options.title, values: (await tensor.data()) as Float32Array, shape: tensor.shape }),
+    };
+    const printed = await runCell(cell.code, withImages);
+    expect(shown.map((s) => s.title)).toEqual(['The digits', 'What the kernel answers (scaled to 0–1)']);
+    expect(shown[1].shape).toEqual([16, 26, 26, 1]);
+    const [low, high] = /outputs from (-?[\d.]+) to (-?[\d.]+)/.exec(printed.join('\n'))!.slice(1).map(Number);
+    const page = convolve(firstDigit!, 28, 28, kernel, 'valid').values;
+    for (let i = 0; i < page.length; i += 37) expect(shown[1].values[i] * (high - low) + low).toBeCloseTo(page[i], 1);
   });
 });
