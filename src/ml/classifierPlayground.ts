@@ -7,7 +7,7 @@ import { ACTIVATION_NAMES, type ModelSpec } from './modelSpec';
 import { FEATURE_NAMES, FEATURES, featurize, type FeatureName } from './features';
 import { DATASET_2D_KINDS, generate2D, splitPoints2D, type Dataset2DKind, type Points2D } from './toyData';
 import type { Examples, TrainingData } from './trainingTypes';
-import { generateCode } from './codegen';
+import { generateCode, trainerCell, type CodeSetup } from './codegen';
 import { TOY_TUNING, type ToyTrainerDefinition } from './toyTrainer';
 
 export const DATASETS_2D = new Map([
@@ -217,6 +217,17 @@ export function buildPlaygroundTask(settings: PlaygroundSettings, seed: number, 
   };
 }
 
+function playgroundCodeSetup(s: PlaygroundSettings): CodeSetup {
+  return {
+    spec: playgroundSpec(s),
+    inputShape: [selectedFeatures(s).length],
+    outputUnits: 1,
+    loss: 'sigmoidCrossEntropy',
+    hyper: playgroundHyper(s),
+    dataDescription: 'Each point as its chosen features, xs [n, features], and its class (0 or 1) as ys [n, 1].',
+  };
+}
+
 /** Seed of the points and their split, so a setting always gives the same data. */
 const DATA_SEED = 3;
 
@@ -240,13 +251,6 @@ export const CLASSIFIER_PLAYGROUND: ToyTrainerDefinition<typeof PLAYGROUND_SCHEM
     return { hiddenLayers: dense.length, ...units, ...(dense[0] && { activation: dense[0].activation }) };
   },
   liveChange: (key, s) => (key === 'regularization' || key === 'regularizationRate' ? regularizationHyper(s) : { [key]: s[key] }),
-  code: (s) =>
-    generateCode({
-      spec: playgroundSpec(s),
-      inputShape: [selectedFeatures(s).length],
-      outputUnits: 1,
-      loss: 'sigmoidCrossEntropy',
-      hyper: playgroundHyper(s),
-      dataDescription: 'Each point as its chosen features, xs [n, features], and its class (0 or 1) as ys [n, 1].',
-    }),
+  code: (s) => generateCode(playgroundCodeSetup(s)),
+  cell: (s, task) => trainerCell(playgroundCodeSetup(s), { kind: 'data', data: task.data }),
 };

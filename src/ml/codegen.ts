@@ -1,7 +1,8 @@
 import type { LayerSpec, ModelSpec } from './modelSpec';
 import type { Hyperparams, OptimizerName } from './hyperparams';
-import type { LossKind } from './trainingTypes';
+import type { LossKind, TrainingData } from './trainingTypes';
 import { AUGMENTATION, canAugment } from './augment';
+import { DIGITS_SPLIT } from './mnist';
 
 export interface CodeSetup {
   spec: ModelSpec;
@@ -47,7 +48,28 @@ function layerCode(layer: LayerSpec, first: string, regularizer: string): string
  * tests can run it and compare parameter counts with the trainer's model.
  */
 export function generateCode(setup: CodeSetup): string {
+  return `// Gradient Lab: the current setup as plain TensorFlow.js.
+// Run it in a page or with Node (npm install @tensorflow/tfjs).
+import * as tf from '@tensorflow/tfjs';
+
+${trainingCode(setup, null)}${setup.downloadedModel ? downloadedModelCode(setup.inputShape, setup.outputUnits, setup.loss) : ''}`;
+}
+
+/** How a code cell's `train` holds back validation data: the share held back and the share trained on, as written. */
+export interface CellSplit {
+  validation: string;
+  training: string;
+  /** "20 %", for the comments. */
+  percent: string;
+}
+
+export const DEFAULT_SPLIT: CellSplit = { validation: '0.2', training: '0.8', percent: '20 %' };
+
+/** `buildModel`, the schedule and augmentation, and `train`; in a cell (`cell` given) with a live chart and no `export`. */
+export function trainingCode(setup: CodeSetup, cell: CellSplit | null): string {
   const { spec, inputShape, outputUnits, loss, hyper } = setup;
+  const split = cell ?? DEFAULT_SPLIT;
+  const exported = cell ? '' : 'export ';
   const reg =
     hyper.l1 > 0 || hyper.l2 > 0
       ? `, kernelRegularizer: tf.regularizers.${hyper.l1 > 0 && hyper.l2 > 0 ? `l1l2({ l1: ${num(hyper.l1)}, l2: ${num(hyper.l2)} })` : hyper.l2 > 0 ? `l2({ l2: ${num(hyper.l2)} })` : `l1({ l1: ${num(hyper.l1)} })`}`
@@ -107,14 +129,15 @@ function learningRateAt(step, totalSteps) {
   }
 
   const augment = hyper.augment && canAugment(inputShape);
+  // In a cell the chart's callbacks come first: tfjs takes a list of callback objects.
   const fitOptions = (indent: string) => `batchSize,
 ${indent}  shuffle: true,
-${indent}  callbacks: {${scheduleCallback.replace(/\n/g, `\n${indent}`)}
+${indent}  callbacks: ${cell ? '[chart.callbacks(), {' : '{'}${scheduleCallback.replace(/\n/g, `\n${indent}`)}
 ${indent}    onEpochEnd: (epoch, logs) => console.log(\`epoch \${epoch + 1}\`, logs),
-${indent}  },`;
+${indent}  }${cell ? ']' : ''},`;
   const fit = augment
-    ? `// Hold back the last 20 % for validation (as validationSplit would): they are never augmented.
-  const split = Math.floor(xs.shape[0] * 0.8);
+    ? `// Hold back the last ${split.percent} for validation (as validationSplit would): they are never augmented.
+  const split = Math.floor(xs.shape[0] * ${split.training});
   const [trainXs, valXs] = tf.split(xs, [split, xs.shape[0] - split]);
   const [trainYs, valYs] = tf.split(ys, [split, ys.shape[0] - split]);
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -131,15 +154,11 @@ ${indent}  },`;
   tf.dispose([trainXs, valXs, trainYs, valYs]);`
     : `await model.fit(xs, ys, {
     epochs,
-    validationSplit: 0.2,
+    validationSplit: ${split.validation},
     ${fitOptions('  ')}
   });`;
 
-  return `// Gradient Lab: the current setup as plain TensorFlow.js.
-// Run it in a page or with Node (npm install @tensorflow/tfjs).
-import * as tf from '@tensorflow/tfjs';
-
-export function buildModel() {
+  return `${exported}function buildModel() {
   const model = tf.sequential();
 ${layers.join('\n')}
   return model;
@@ -151,18 +170,133 @@ ${schedule}${augment ? augmentCode(inputShape) : ''}
   }.
  * ${setup.dataDescription}
  */
-export async function train(xs, ys) {
+${exported}async function train(xs, ys) {
   const model = buildModel();
   const optimizer = ${OPTIMIZER_CODE[hyper.optimizer](lr)};
-  model.compile({ optimizer, loss: '${lossName}'${metrics} });
+  model.compile({ optimizer, loss: '${lossName}'${metrics} });${cell ? `
+  const chart = lab.chart({ title: 'Training' }); // the loss (and accuracy), live, below the code` : ''}
   const batchSize = ${hyper.batchSize};
   const epochs = ${epochs};${hyper.schedule === 'oneCycle' ? `
-  const totalSteps = Math.ceil((xs.shape[0] * 0.8) / batchSize) * epochs;
+  const totalSteps = Math.ceil((xs.shape[0] * ${split.training}) / batchSize) * epochs;
   let step = 0;` : ''}
   ${fit}
   return model;
 }
-${setup.downloadedModel ? downloadedModelCode(inputShape, outputUnits, loss) : ''}`;
+`;
+}
+
+/** Where a code cell's data comes from, for `train(xs, ys)`. */
+export type CellDataSource =
+  /** The app's digits (`lab.data.digits`): `train` training digits (all 8,000 unless given), then the 2,000 validation digits. */
+  | { kind: 'digits'; train?: number }
+  /** The line widget's points from the cell's settings (`lab.data.line`). */
+  | { kind: 'line' }
+  /** The tensors the trainer hands over (`lab.data.tensors`): `count` examples, the last `validationCount` held out. */
+  | { kind: 'tensors'; count: number; validationCount?: number };
+
+/** The training digits the app serves (10,000 less the 2,000 validation ones). */
+export const TRAINING_DIGITS = 8000;
+const VALIDATION_DIGITS = DIGITS_SPLIT.validationCount;
+
+/**
+ * The share that makes tfjs's `validationSplit` (it keeps the first floor(total × (1 − share)))
+ * and the augmentation's split hold back exactly the last `held` of `total` examples, written short.
+ */
+export function cellSplit(total: number, held: number): CellSplit {
+  if (!(held > 0 && held < total)) return DEFAULT_SPLIT;
+  for (const shave of [0, 0.01, 0.1, 0.25, 0.45]) {
+    const validation = num((held - shave) / total);
+    const training = num(1 - Number(validation));
+    if (Math.floor(total * (1 - Number(validation))) === total - held && Math.floor(total * Number(training)) === total - held) {
+      return { validation, training, percent: `${num(Math.round((1000 * held) / total) / 10)} %` };
+    }
+  }
+  return DEFAULT_SPLIT;
+}
+
+/**
+ * The same setup as a code cell the learner can run in the lesson: no import (`tf`, `lab` and
+ * `console` are given), no `export`, the same `buildModel` and `train` with a live chart added to
+ * the fit's callbacks, then the lines that load the data and train.
+ */
+export function generateCellCode(setup: CodeSetup, data: CellDataSource): string {
+  let split = DEFAULT_SPLIT;
+  let footer: string;
+  if (data.kind === 'digits') {
+    const train = Math.max(1, Math.min(TRAINING_DIGITS, Math.floor(data.train ?? TRAINING_DIGITS)));
+    split = cellSplit(train + VALIDATION_DIGITS, VALIDATION_DIGITS);
+    footer = `// The app's digits, split as the trainer splits them: ${train.toLocaleString('en')} to learn from, then the
+// ${VALIDATION_DIGITS.toLocaleString('en')} validation digits last, which train's validationSplit holds back.
+const { train: trainSet, validation: validationSet } = await lab.data.digits({ train: ${train} });
+const xs = tf.concat([trainSet.xs, validationSet.xs]);
+const ys = tf.concat([trainSet.ys, validationSet.ys]);
+tf.dispose([trainSet.xs, trainSet.ys, validationSet.xs, validationSet.ys]);`;
+  } else if (data.kind === 'line') {
+    footer = `// The points, made from the line widget's settings (slope, intercept, noise, count, seed).
+const { xs, ys } = lab.data.line();`;
+  } else {
+    const held = data.validationCount ?? 0;
+    split = cellSplit(data.count, held);
+    const heldBack = split === DEFAULT_SPLIT ? ` (train's validationSplit holds back the last ${split.percent})` : `, the last ${held} of them held out for validation (train's validationSplit)`;
+    footer = `// The trainer's data as it was when you opened this cell: ${data.count} examples${heldBack}.
+const { xs, ys } = lab.data.tensors();`;
+  }
+  return `// Gradient Lab: the trainer's setup as a code cell. Press Run to train it here, in this page.
+// tf (TensorFlow.js), lab and console are ready to use: no import needed.
+
+${trainingCode(setup, split)}
+${footer}
+const model = await train(xs, ys);
+model.summary();
+`;
+}
+
+/** Plain arrays a cell turns into tensors (`lab.data.tensors()`), as CellInputs['tensors']. */
+export interface CellTensors {
+  xs: { shape: number[]; values: Float32Array };
+  ys: { shape: number[]; values: Float32Array };
+}
+
+/** A trainer's data as a cell's xs and ys: the training examples, then the validation ones; class indices become one-hot rows. */
+export function cellTensors(data: TrainingData): CellTensors {
+  const parts = data.validation ? [data.train, data.validation] : [data.train];
+  const count = parts.reduce((n, part) => n + part.count, 0);
+  const width = data.inputShape.reduce((a, b) => a * b, 1);
+  const xs = new Float32Array(count * width);
+  const ys = new Float32Array(count * data.outputUnits);
+  let at = 0;
+  for (const part of parts) {
+    xs.set(part.x.subarray(0, part.count * width), at * width);
+    for (let i = 0; i < part.count; i++) {
+      if (data.loss === 'softmaxCrossEntropy') ys[(at + i) * data.outputUnits + part.y[i]] = 1;
+      else for (let j = 0; j < data.outputUnits; j++) ys[(at + i) * data.outputUnits + j] = part.y[i * data.outputUnits + j];
+    }
+    at += part.count;
+  }
+  return { xs: { shape: [count, ...data.inputShape], values: xs }, ys: { shape: [count, data.outputUnits], values: ys } };
+}
+
+/** What "Open as a cell" hands a code cell: its code, which data it reads, and how long it may run. */
+export interface TrainerCell {
+  code: string;
+  data: 'none' | 'digits' | 'line';
+  settings?: Record<string, string | number | boolean>;
+  tensors?: CellTensors;
+  /** Seconds: the digits need longer than the default minute. */
+  timeLimit?: number;
+}
+
+/** A trainer's setup as a cell on the app's digits, the line widget's settings, or the trainer's own data. */
+export function trainerCell(
+  setup: CodeSetup,
+  source: { kind: 'digits'; train?: number } | { kind: 'line'; settings: Record<string, number> } | { kind: 'data'; data: TrainingData },
+): TrainerCell {
+  if (source.kind === 'digits') return { code: generateCellCode(setup, source), data: 'digits', timeLimit: 300 };
+  if (source.kind === 'line') return { code: generateCellCode(setup, source), data: 'line', settings: { ...source.settings } };
+  const tensors = cellTensors(source.data);
+  const code = generateCellCode(setup, { kind: 'tensors', count: tensors.xs.shape[0], validationCount: source.data.validation?.count });
+  // Images (the learner's drawings) train for longer than the default minute.
+  return { code, data: 'none', tensors, ...(setup.inputShape.length === 3 && { timeLimit: 300 }) };
 }
 
 /**

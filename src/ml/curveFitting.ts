@@ -6,7 +6,7 @@ import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import { ACTIVATION_NAMES, type ModelSpec } from './modelSpec';
 import { CURVE_KINDS, generateCurve, splitPoints, type CurveKind, type Points1D } from './toyData';
 import type { Examples, TrainingData } from './trainingTypes';
-import { generateCode } from './codegen';
+import { generateCode, trainerCell, type CodeSetup } from './codegen';
 import { TOY_TUNING, type ToyTrainerDefinition } from './toyTrainer';
 
 export const CURVE_DATASETS = new Map([
@@ -261,6 +261,17 @@ export function unitContributions(
   return { contributions, offset: outputBias[0] * s.yScale + s.yOffset };
 }
 
+function curveCodeSetup(s: CurveFitterSettings): CodeSetup {
+  return {
+    spec: curveModelSpec(s),
+    inputShape: [1],
+    outputUnits: 1,
+    loss: 'meanSquaredError',
+    hyper: curveHyper(s),
+    dataDescription: 'Your points as xs [n, 1] and ys [n, 1] (scaled to about −1…1).',
+  };
+}
+
 /** Seeds of the built-in curves and of the train/validation split, so a setting always gives the same points. */
 const DATA_SEED = 7;
 const SPLIT_SEED = 11;
@@ -280,15 +291,8 @@ export const CURVE_FITTER: ToyTrainerDefinition<typeof CURVE_FITTER_SCHEMA, Curv
       : buildCurveTask(generatedPoints(s, DATA_SEED), s.validationPercent / 100, SPLIT_SEED, IDENTITY_SCALING),
   model: curveModelSpec,
   hyper: curveHyper,
-  code: (s) =>
-    generateCode({
-      spec: curveModelSpec(s),
-      inputShape: [1],
-      outputUnits: 1,
-      loss: 'meanSquaredError',
-      hyper: curveHyper(s),
-      dataDescription: 'Your points as xs [n, 1] and ys [n, 1] (scaled to about −1…1).',
-    }),
+  code: (s) => generateCode(curveCodeSetup(s)),
+  cell: (s, task) => trainerCell(curveCodeSetup(s), { kind: 'data', data: task.data }),
   figures: (s) => ({ hiddenUnits: hiddenUnitTotal(s) }),
   settingsFromSpec: (spec) => {
     const dense = spec.layers.filter((l) => l.type === 'dense');

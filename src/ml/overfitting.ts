@@ -4,7 +4,7 @@
 import { defaults, type Schema, type Values } from './schema';
 import { TRAINING_SCHEMA, type Hyperparams } from './hyperparams';
 import { MNIST_PRESETS, type ModelSpec } from './modelSpec';
-import { generateCode } from './codegen';
+import { generateCode, trainerCell, type CodeSetup } from './codegen';
 import type { Evaluation } from './trainingTypes';
 import type { ToyTrainerDefinition } from './toyTrainer';
 import type { TaskSpec } from './trainingTypes';
@@ -46,6 +46,17 @@ export function accuracyGap(evaluation: Pick<Evaluation, 'trainAccuracy' | 'valA
   return evaluation.trainAccuracy - evaluation.valAccuracy;
 }
 
+function overfittingCodeSetup(s: OverfittingSettings): CodeSetup {
+  return {
+    spec: OVERFITTING_SPEC,
+    inputShape: [28, 28, 1],
+    outputUnits: 10,
+    loss: 'softmaxCrossEntropy',
+    hyper: overfittingHyper(s),
+    dataDescription: `The first ${s.trainCount.toLocaleString('en')} training digits scaled to 0–1 as xs, one-hot labels as ys.`,
+  };
+}
+
 export interface OverfittingTask {
   source: TaskSpec;
 }
@@ -68,15 +79,8 @@ export function overfittingLab(digitsUrl: string): ToyTrainerDefinition<typeof O
     task: (s) => ({ source: { kind: 'mnist', url: digitsUrl, trainCount: s.trainCount } }),
     model: () => OVERFITTING_SPEC,
     hyper: overfittingHyper,
-    code: (s) =>
-      generateCode({
-        spec: OVERFITTING_SPEC,
-        inputShape: [28, 28, 1],
-        outputUnits: 10,
-        loss: 'softmaxCrossEntropy',
-        hyper: overfittingHyper(s),
-        dataDescription: `The first ${s.trainCount.toLocaleString('en')} training digits scaled to 0–1 as xs, one-hot labels as ys.`,
-      }),
+    code: (s) => generateCode(overfittingCodeSetup(s)),
+    cell: (s) => trainerCell(overfittingCodeSetup(s), { kind: 'digits', train: s.trainCount }),
     figures: (_, latest) => ({ gap: accuracyGap(latest), epoch: latest?.epoch }),
   };
 }

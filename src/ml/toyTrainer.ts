@@ -3,6 +3,7 @@
 // definition into a working trainer, so a new lesson's widget is a definition and a small view.
 import { checkValues, defaults, type Schema, type Values } from './schema';
 import type { Hyperparams } from './hyperparams';
+import type { TrainerCell } from './codegen';
 import type { ModelSpec } from './modelSpec';
 import type { Evaluation, TrainingData } from './trainingTypes';
 import type { BackendChoice, SessionTuning, TaskSpec } from './trainingTypes';
@@ -58,6 +59,8 @@ export interface ToyTrainerDefinition<S extends Schema, T extends ToyTask, Own =
   liveChange?(key: SettingKey<S>, settings: Values<S>): Partial<Hyperparams>;
   /** Runnable TensorFlow.js for these settings, for "Show me the code". */
   code(settings: Values<S>, task: T): string;
+  /** The same code as a code cell on the task's data ("Open as a cell"). */
+  cell?(settings: Values<S>, task: T): TrainerCell;
   /** The settings that build `spec` (a saved or uploaded model), or null when these settings cannot describe it. */
   settingsFromSpec?(spec: ModelSpec): Partial<Values<S>> | null;
   /** Figures the lesson's exercise checks may name, beyond the settings and the latest losses (`latest`: the evaluation being checked). */

@@ -9,6 +9,8 @@ import '@tensorflow/tfjs-backend-cpu';
 // Tensor methods (a.add(b), t.print()), which the umbrella @tensorflow/tfjs package registers.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// What tfjs's wasm backend lacks to train conv layers (Conv2DBackpropFilter), as the trainers' worker adds it.
+import { registerTrainingKernels } from '../ml/wasm/trainingKernels';
 import { CellOutbox } from './CellOutbox';
 import { cellConsole, cellError, runCell, type CellBody, type CellStart, type WorkerToFrame } from './cellRuntime';
 
@@ -36,7 +38,10 @@ async function readyBackend(wasm: ArrayBuffer | undefined): Promise<string> {
     tfc.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     tfc.env().platform.fetch = async () => new Response(wasm.slice(0));
     try {
-      if (await tfc.setBackend('wasm')) return 'wasm';
+      if (await tfc.setBackend('wasm')) {
+        registerTrainingKernels();
+        return 'wasm';
+      }
     } catch {
       // Falls back to the CPU backend below.
     }

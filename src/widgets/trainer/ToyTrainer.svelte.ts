@@ -6,6 +6,7 @@ import { keepLinkInStep, linkedSettings, settingsLink } from './sharedSettings';
 import { initialSettings, workerTask, type SettingKey, type ToyTask, type ToyTrainerDefinition } from '../../ml/toyTrainer';
 import type { Schema, Values } from '../../ml/schema';
 import type { ModelSpec } from '../../ml/modelSpec';
+import type { TrainerCell } from '../../ml/codegen';
 import type { Evaluation } from '../../ml/trainingTypes';
 import type { TrainingClient } from '../../worker/TrainingClient';
 
@@ -131,6 +132,18 @@ export class ToyTrainer<S extends Schema, T extends ToyTask, Own = never> {
   /** "Show me the code" for the settings shown. */
   get code(): string {
     return this.definition.code(this.#settings, this.#task);
+  }
+
+  /** "Open as a cell": the code for the settings shown, on the data they make (or, while those make none, the trainer's). */
+  cell(): TrainerCell | null {
+    if (!this.definition.cell) return null;
+    let task = this.#task;
+    try {
+      task = this.definition.task(this.#settings, this.#own);
+    } catch {
+      // Settings that make no data (too few points): the data the trainer has.
+    }
+    return this.definition.cell(this.#settings, task);
   }
 
   /** Everything an exercise check can name: the applied settings, the widget's figures and the latest losses. */
