@@ -86,7 +86,14 @@ export async function runCell(body: CellBody, start: CellStart, environment: Cel
   const began = now();
   const engine = tf.engine();
   // One scope around all the cell's code, async parts included: the worker runs nothing else, so
-  // every tensor made until it ends is the cell's (what tf.tidy cannot do across awaits).
+  // every tensor made until it ends is the cell's (what tf.tidy cannot do across awaits). Tensors
+  // kept out of scopes (tf.keep: SGD keeps its learning rate that way) are noted and freed too.
+  const kept: tfc.Tensor[] = [];
+  const keep = engine.keep;
+  engine.keep = <T extends tfc.Tensor>(tensor: T): T => {
+    kept.push(tensor);
+    return keep.call(engine, tensor) as T;
+  };
   engine.startScope('cell');
   let failure: CellError | null = null;
   try {
@@ -94,9 +101,11 @@ export async function runCell(body: CellBody, start: CellStart, environment: Cel
   } catch (error) {
     failure = cellError(error, start.firstLine, start.lastLine);
   } finally {
+    engine.keep = keep;
     try {
       engine.endScope();
       tf.disposeVariables();
+      for (const tensor of kept) if (!tensor.isDisposed) tensor.dispose();
     } catch {
       // Already freed by the code itself: nothing left to do.
     }

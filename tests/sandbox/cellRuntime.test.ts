@@ -245,6 +245,19 @@ describe('memory', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('frees what tfjs keeps out of every scope too (SGD keeps its learning rate with tf.keep)', async () => {
+    const before = tf.memory().numTensors;
+    const { last } = await run(async (t) => {
+      const model = t.sequential({ layers: [t.layers.dense({ units: 1, inputShape: [2] })] });
+      model.compile({ optimizer: t.train.sgd(0.1), loss: 'meanSquaredError' });
+      const xs = t.randomUniform([8, 2]);
+      await model.fit(xs, xs.sum(1, true), { epochs: 1, batchSize: 4 });
+      t.keep(t.scalar(3));
+    });
+    expect(last).toMatchObject({ type: 'done', tensorsLeft: before, baselineTensors: before });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('is not upset by code that frees its own tensors', async () => {
     const before = tf.memory().numTensors;
     const { last } = await run(async (tf) => {
