@@ -119,13 +119,31 @@ export function cellSuite(context: CellSuiteContext): void {
       expect(before.code).toContain('// TODO: take the step.');
       // Click on the TODO line, select its text (End, then Shift+Home: up to its indentation), and
       // type the two lines over it; Enter keeps the indentation (the editor indents new lines).
+      // The page settles first (the widgets above the cell load and take their height), so the
+      // click lands where the line was seen.
+      await waitFor('the lesson’s widgets to load', () => d().count('.widget-loading'), (n) => n === 0, { timeout: 60_000 });
+      await d().evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
       await d().clickElement(
         `[...${cell(id)}.querySelector('.code-editor').shadowRoot.querySelectorAll('.cm-line')].find((line) => line.textContent.includes('TODO: take the step'))`,
       );
+      const editor = `${cell(id)}.querySelector('.code-editor').shadowRoot`;
+      await waitFor('the editor to have the focus', () => d().evaluate<boolean>(`${editor}.activeElement?.classList.contains('cm-content') ?? false`), (focused) => focused, {
+        timeout: 5_000,
+      });
+      await d().evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
       await d().pressKey('End');
       await d().pressKey('Shift+Home');
+      // What the learner selected (a shadow root's selection: its own getSelection where the engine has one).
+      await waitFor(
+        'the TODO line to be selected',
+        () => d().evaluate<string>(`String((${editor}.getSelection?.() ?? document.getSelection()) ?? '')`),
+        (selected) => selected === '// TODO: take the step. Move m and b a little against their gradients.',
+        { timeout: 5_000 },
+      );
       await d().typeText('m = m - learningRate * gradientM;\nb = b - learningRate * gradientB;');
-      const edited = (await view(id))!;
+      const edited = (await waitFor('the typed lines to show in the editor', () => view(id), (v) => !v!.code!.includes('TODO: take the step'), {
+        timeout: 5_000,
+      }))!;
       expect(edited.code).not.toContain('TODO: take the step');
       expect(edited.code).toMatch(/\n {2}m = m - learningRate \* gradientM;\n {2}b = b - learningRate \* gradientB;\n/);
 
