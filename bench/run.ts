@@ -17,6 +17,7 @@ import { benchLesson6, measureCurveFitter, measureFeatureMapLatency, measureOver
 import { describeLatency } from './featureMaps';
 import { benchEngines, type LessonRun } from './engines';
 import { LESSON9_RECIPE, measureLesson9Recipe } from './lesson9Recipe';
+import { benchCells } from './cellBench';
 
 // The functions src/bench/benchPage.ts puts on window; their results are plain JSON.
 type BenchFn = (...args: any[]) => Promise<any>;
@@ -74,6 +75,24 @@ async function openBenchPage(app: App): Promise<Page> {
 async function main(): Promise<void> {
   const cores = (await import('node:os')).cpus().length;
   const results: Record<string, unknown> = { date: new Date().toISOString(), machine: { cores, gpu: hasGpu() }, chromiumFlags: chromiumArgs({ webgpu: true }), runs: RUNS };
+  // The code cells (BENCH_ONLY=cells runs only this, and keeps the other figures in results.json).
+  if (process.env.BENCH_ONLY === 'cells') {
+    const app = await startApp();
+    try {
+      const previous = (() => {
+        try {
+          return JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      })();
+      writeFileSync('bench/results.json', JSON.stringify({ ...previous, cells: { date: results.date, machine: results.machine, ...(await benchCells(app)) } }, null, 2) + '\n');
+      console.log('wrote bench/results.json (cells only)');
+    } finally {
+      await app.close();
+    }
+    return;
+  }
   // Every engine the tests cover, the same way (BENCH_ENGINES=0 skips this; BENCH_ONLY=engines runs only this).
   if (process.env.BENCH_ENGINES !== '0') {
     const engines = await benchEngines(RUNS, Number(process.env.BENCH_ENGINE_STARTS ?? 30));
@@ -239,6 +258,15 @@ async function main(): Promise<void> {
     const made = seeds.filter((s) => s.bestAccuracy >= 0.98).length;
     console.log(`lesson 9 recipe (${JSON.stringify(LESSON9_RECIPE)}): ${made} of ${seeds.length} seeds reach 98 % within 3 epochs; ${seeds.map((s) => `seed ${s.seed} ${(100 * s.bestAccuracy).toFixed(2)} % at epoch ${s.atEpoch.toFixed(2)}`).join(', ')} (target: at least 4 of 5)`);
     results.lesson9Recipe = { recipe: LESSON9_RECIPE, seeds, reached98: made };
+  }
+  // The code cells (BENCH_CELLS=0 skips them).
+  if (process.env.BENCH_CELLS !== '0') {
+    const cellApp = await startApp();
+    try {
+      results.cells = await benchCells(cellApp);
+    } finally {
+      await cellApp.close();
+    }
   }
   writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
   console.log('wrote bench/results.json');

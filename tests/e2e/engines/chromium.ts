@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM } from '../harness';
 import { chromiumArgs } from '../chromium';
-import { EngineDriver, findButton, type Point } from './driver';
+import { EngineDriver, findButton, type Key, type Point } from './driver';
 
 export class ChromiumDriver extends EngineDriver {
   readonly #context: BrowserContext;
@@ -60,6 +60,24 @@ export class ChromiumDriver extends EngineDriver {
       for (const p of rest) await this.#page.mouse.move(box.x + p.x, box.y + p.y);
       await this.#page.mouse.up();
     }
+  }
+
+  async clickElement(expression: string): Promise<void> {
+    const { x, y } = await this.scrolledMiddle(expression);
+    await this.#page.mouse.click(x, y);
+  }
+
+  async typeText(text: string): Promise<void> {
+    const [first, ...rest] = text.split('\n');
+    await this.#page.keyboard.type(first);
+    for (const line of rest) {
+      await this.#page.keyboard.press('Enter');
+      await this.#page.keyboard.type(line);
+    }
+  }
+
+  async pressKey(key: Key): Promise<void> {
+    await this.#page.keyboard.press(key);
   }
 
   consoleProblems(): string[] {

@@ -11,6 +11,9 @@ export interface Point {
 
 export type ButtonState = 'missing' | 'disabled' | 'enabled';
 
+/** The keys the tests press on the focused element: plain, or with Shift held (to select). */
+export type Key = 'Enter' | 'Home' | 'End' | 'Shift+Home' | 'Shift+End';
+
 export abstract class EngineDriver {
   /** The browser and its version, for messages. */
   abstract readonly name: string;
@@ -30,6 +33,19 @@ export abstract class EngineDriver {
    * pixels from the element's top-left corner.
    */
   abstract drawStrokes(selector: string, strokes: Point[][]): Promise<void>;
+
+  /**
+   * Clicks, with the engine's input actions, the middle of the element a page-side expression
+   * gives (scrolled into view first). The expression may reach into shadow roots, where a
+   * selector cannot (the code cells' editor is in one).
+   */
+  abstract clickElement(expression: string): Promise<void>;
+
+  /** Types text into the focused element, key by key as a user would (a newline presses Enter). */
+  abstract typeText(text: string): Promise<void>;
+
+  /** Presses a key on the focused element. */
+  abstract pressKey(key: Key): Promise<void>;
 
   /**
    * The console errors and warnings and uncaught errors of the app's page and workers since the
@@ -64,6 +80,19 @@ export abstract class EngineDriver {
       const r = el.getBoundingClientRect();
       return { x: r.x, y: r.y };
     })()`);
+  }
+
+  /** The middle of the element a page-side expression gives, scrolled into view, in CSS pixels of the viewport. */
+  protected async scrolledMiddle(expression: string): Promise<Point> {
+    const middle = await this.evaluate<Point | null>(`(() => {
+      const el = ${expression};
+      if (!el) return null;
+      el.scrollIntoView({ block: 'center' });
+      const r = el.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    })()`);
+    if (!middle) throw new Error(`nothing to click: ${expression} found no element`);
+    return middle;
   }
 
   /** The texts of the error boxes and alerts shown on the page (rendered, not empty). */

@@ -3,6 +3,7 @@
 // widget starts and trains, and the app reports no error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitStrokes, startPreview, validationDigits } from '../harness';
+import { cellSuite } from './cellSuite';
 import { findButton, waitFor, type EngineDriver, type Point } from './driver';
 
 const TRAIN = /^Train$/;
@@ -200,6 +201,10 @@ export function engineSuite(engine: Engine): void {
       expect(logged === null).toBe(!engine.readsConsole);
       if (logged !== null) expect(logged).toEqual([]);
     });
+
+    // After the check above, on the same browser: the cells' own console check leaves out the CSP
+    // reports their hostile code causes on purpose.
+    cellSuite({ title: engine.title, readsConsole: engine.readsConsole, driver: () => driver, baseUrl: () => baseUrl });
 
     /** Opens a lesson and waits until every widget on it has loaded (or failed visibly); returns its title. */
     async function openLesson(href: string, previousTitle: string | null): Promise<string> {

@@ -1,10 +1,10 @@
 // Firefox ESR (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: headless, a fresh
 // profile per launch, and the page's console and uncaught errors streamed to the test.
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type KeyInput, type Page } from 'puppeteer-core';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineDriver, findButton, type Point } from './driver';
+import { EngineDriver, findButton, type Key, type Point } from './driver';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -87,6 +87,31 @@ export class FirefoxDriver extends EngineDriver {
       await mouse.down();
       for (const p of rest) await mouse.move(box.x + p.x, box.y + p.y);
       await mouse.up();
+    }
+  }
+
+  async clickElement(expression: string): Promise<void> {
+    const { x, y } = await this.scrolledMiddle(expression);
+    await this.#page.mouse.click(x, y);
+  }
+
+  async typeText(text: string): Promise<void> {
+    const [first, ...rest] = text.split('\n');
+    await this.#page.keyboard.type(first);
+    for (const line of rest) {
+      await this.#page.keyboard.press('Enter');
+      await this.#page.keyboard.type(line);
+    }
+  }
+
+  async pressKey(key: Key): Promise<void> {
+    const keyboard = this.#page.keyboard;
+    if (!key.startsWith('Shift+')) return keyboard.press(key as KeyInput);
+    await keyboard.down('Shift');
+    try {
+      await keyboard.press(key.slice('Shift+'.length) as KeyInput);
+    } finally {
+      await keyboard.up('Shift');
     }
   }
 

@@ -7,11 +7,11 @@
 // in automation mode, and wrapping console.warn/error would mean injecting code into the app
 // before it runs, which WebDriver offers no way to do. So in WebKit the tests see only what a
 // learner sees: errors shown on the page (error boxes, alerts), not console errors or warnings.
-import { Builder, Button, Origin, type WebDriver, type WebElement } from 'selenium-webdriver';
+import { Builder, Button, Key, Origin, type WebDriver, type WebElement } from 'selenium-webdriver';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { EngineDriver, findButton, waitFor, type Point } from './driver';
+import { EngineDriver, findButton, waitFor, type Key as EngineKey, type Point } from './driver';
 
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -99,6 +99,32 @@ export class WebKitDriver extends EngineDriver {
       actions = actions.release(Button.LEFT);
     }
     await actions.perform();
+  }
+
+  async clickElement(expression: string): Promise<void> {
+    const { x, y } = await this.scrolledMiddle(expression);
+    await this.#driver
+      .actions({ async: true })
+      .move({ x: Math.round(x), y: Math.round(y), origin: Origin.VIEWPORT, duration: 0 })
+      .press(Button.LEFT)
+      .release(Button.LEFT)
+      .perform();
+  }
+
+  async typeText(text: string): Promise<void> {
+    // One action sequence: the keys go to the focused element, as a user's typing does.
+    await this.#driver.actions({ async: true }).sendKeys(text.replace(/\n/g, Key.ENTER)).perform();
+  }
+
+  async pressKey(key: EngineKey): Promise<void> {
+    const name = { Enter: Key.ENTER, Home: Key.HOME, End: Key.END } as const;
+    const actions = this.#driver.actions({ async: true });
+    if (!key.startsWith('Shift+')) return actions.sendKeys(name[key as keyof typeof name]).perform();
+    await actions
+      .keyDown(Key.SHIFT)
+      .sendKeys(name[key.slice('Shift+'.length) as keyof typeof name])
+      .keyUp(Key.SHIFT)
+      .perform();
   }
 
   /** Not available in WebKit: see the comment at the top of this file. */
