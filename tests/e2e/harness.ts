@@ -21,7 +21,7 @@ export interface App {
  * can intercept and break its requests (a service worker's fetches bypass Playwright's routing);
  * the offline test allows it. `webgpu` turns WebGPU on where Chromium has it off (the benchmark).
  */
-export async function startApp(options: { serviceWorkers?: 'allow' | 'block'; webgpu?: boolean } = {}): Promise<App> {
+export async function startApp(options: { serviceWorkers?: 'allow' | 'block'; webgpu?: boolean; extraArgs?: string[] } = {}): Promise<App> {
   const { baseUrl, close: closeServer } = await startPreview();
   const userDataDir = mkdtempSync(join(tmpdir(), 'gradient-lab-chromium-'));
   const browser = await chromium.launchPersistentContext(userDataDir, {
@@ -29,7 +29,7 @@ export async function startApp(options: { serviceWorkers?: 'allow' | 'block'; we
     headless: true,
     viewport: { width: 1100, height: 900 },
     serviceWorkers: options.serviceWorkers ?? 'block',
-    args: chromiumArgs({ webgpu: options.webgpu }),
+    args: [...chromiumArgs({ webgpu: options.webgpu }), ...(options.extraArgs ?? [])],
   });
   return {
     baseUrl,
