@@ -16,6 +16,7 @@ import { lessonTimeToAccuracy } from './lessonRun';
 import { benchLesson6, measureCurveFitter, measureFeatureMapLatency, measureOverfittingLab, measureOwnClassifier, measurePlayground } from './widgetBench';
 import { describeLatency } from './featureMaps';
 import { benchEngines, type LessonRun } from './engines';
+import { CELL_BENCH_ARGS } from './cellBench';
 import { LESSON9_RECIPE, measureLesson9Recipe } from './lesson9Recipe';
 import { benchCells } from './cellBench';
 
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), machine: { cores, gpu: hasGpu() }, chromiumFlags: chromiumArgs({ webgpu: true }), runs: RUNS };
   // The code cells (BENCH_ONLY=cells runs only this, and keeps the other figures in results.json).
   if (process.env.BENCH_ONLY === 'cells') {
-    const app = await startApp();
+    const app = await startApp({ extraArgs: CELL_BENCH_ARGS });
     try {
       const previous = (() => {
         try {
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
   }
   // The code cells (BENCH_CELLS=0 skips them).
   if (process.env.BENCH_CELLS !== '0') {
-    const cellApp = await startApp();
+    const cellApp = await startApp({ extraArgs: CELL_BENCH_ARGS });
     try {
       results.cells = await benchCells(cellApp);
     } finally {

@@ -247,7 +247,8 @@ describe('memory', () => {
 
   it('frees what tfjs keeps out of every scope too (SGD keeps its learning rate with tf.keep)', async () => {
     const before = tf.memory().numTensors;
-    const { last } = await run(async (t) => {
+    const { last } = await run(async (core) => {
+      const t = core as unknown as Layers;
       const model = t.sequential({ layers: [t.layers.dense({ units: 1, inputShape: [2] })] });
       model.compile({ optimizer: t.train.sgd(0.1), loss: 'meanSquaredError' });
       const xs = t.randomUniform([8, 2]);
