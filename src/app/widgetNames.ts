@@ -35,7 +35,7 @@ const reservations: Readonly<Record<string, Reservation>> = {
   // Measured with no saved drawings (a first visit); saved ones add rows of thumbnails.
   'own-classifier': { wide: 1200, narrow: 1786 },
   'overfitting-lab': { wide: 1065, narrow: 1213 },
-  // A lesson's editable code cell (```code blocks, issue 24). Placeholder heights: measured later.
+  // A cell's height follows its code (codeCellHeight, below); this is for a cell without code.
   'code-cell': { wide: 520, narrow: 600 },
 };
 
@@ -44,8 +44,19 @@ export const widgetNames: ReadonlySet<string> = new Set(Object.keys(reservations
 /** The room to keep for widget `name` shown with the lesson's `props`; undefined for an unknown widget. */
 export function reservedHeight(name: string, props: Readonly<Record<string, unknown>>): ReservedHeight | undefined {
   if (!Object.hasOwn(reservations, name)) return undefined;
+  if (name === 'code-cell' && typeof props.code === 'string') return codeCellHeight(props.code);
   const { byMode, wide, narrow } = reservations[name];
   const mode = props.mode;
   if (byMode && typeof mode === 'string' && Object.hasOwn(byMode, mode)) return byMode[mode];
   return { wide, narrow };
+}
+
+/**
+ * A code cell is as tall as its code, whose long lines wrap: rows at about 80 characters wide and
+ * 36 narrow. Fitted to the five lessons' cells measured in headless Chromium (2026-12-07; within
+ * 30 px wide and 45 px narrow of each).
+ */
+function codeCellHeight(code: string): ReservedHeight {
+  const rows = (columns: number) => code.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / columns)), 0);
+  return { wide: Math.round(176 + 23.8 * rows(80)), narrow: Math.round(632 + 13.8 * rows(36)) };
 }

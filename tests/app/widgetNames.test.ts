@@ -25,6 +25,15 @@ describe('widgetNames', () => {
     expect(reservedHeight('curve-fitter', { mode: 'descent' })).toEqual(reservedHeight('curve-fitter', {}));
   });
 
+  it('reserves a code cell the height of its code, longer lines wrapping', () => {
+    const short = reservedHeight('code-cell', { code: 'console.log(1);' })!;
+    const long = reservedHeight('code-cell', { code: Array.from({ length: 40 }, (_, i) => `const a${i} = ${i};`).join('\n') })!;
+    const wrapped = reservedHeight('code-cell', { code: Array.from({ length: 40 }, (_, i) => `const a${i} = ${i}; // ${'x'.repeat(90)}`).join('\n') })!;
+    expect(long.wide).toBeGreaterThan(short.wide + 800);
+    expect(wrapped.wide).toBeGreaterThan(long.wide + 800);
+    expect(wrapped.narrow).toBeGreaterThan(long.narrow);
+  });
+
   it('reserves nothing for an unknown widget', () => {
     expect(reservedHeight('nope', {})).toBeUndefined();
     expect(reservedHeight('constructor', {})).toBeUndefined();
