@@ -33,7 +33,8 @@ const cellView = (id: string) => `(() => {
     lines: text('[data-testid="cell-lines"]'),
     points: chart ? Number(chart.getAttribute('data-points')) : null,
     exercises: [...el.querySelectorAll('[data-testid="exercise-done"]')].map((e) => e.textContent.replace(/\\s+/g, ' ').trim()),
-    code: editor ? [...editor.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\\n') : null,
+    // The whole code from the editor: CodeMirror draws only the lines near the screen.
+    code: editor ? el.querySelector('.code-editor').editorCode() : null,
   };
 })()`;
 type CellView = {
@@ -100,13 +101,21 @@ export function cellSuite(context: CellSuiteContext): void {
       await d().goto(context.baseUrl());
       await waitFor('the home page', () => d().count('a[href^="#/lesson/"]'), (n) => n > 0);
       await d().goto(url);
-      return (await waitFor(`cell ${id} to show its code`, () => view(id), (v) => v !== null && v.code !== null && v.code !== '' && until(v), {
+      const shown = (await waitFor(`cell ${id} to show its code`, () => view(id), (v) => v !== null && v.code !== null && v.code !== '' && until(v), {
         timeout: 60_000,
       }))!;
+      // The page settles (the widgets around the cell load and take their height), so a click lands
+      // where the button was seen.
+      await waitFor('the lesson’s widgets to load', () => d().count('.widget-loading'), (n) => n === 0, { timeout: 60_000 });
+      await d().evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+      return shown;
     }
 
     async function runAndWait(id: string, phases: string[], timeout = 90_000): Promise<CellView> {
-      await d().clickElement(cellButton(id, RUN));
+      // The button's own click, in the page: a mouse click at the button's spot can miss when a
+      // widget above the cell settles its height in between (seen in Firefox: the page scrolled by
+      // 92 px between finding the button and clicking it, and the run never started).
+      await d().evaluate(`(${cellButton(id, RUN)}.click(), true)`);
       return (await waitFor(`cell ${id} to reach ${phases.join(' or ')}`, () => view(id), (v) => v !== null && phases.includes(v.phase), {
         timeout,
       }))!;
@@ -122,7 +131,7 @@ export function cellSuite(context: CellSuiteContext): void {
       // The page settles first (the widgets above the cell load and take their height), so the
       // click lands where the line was seen.
       await waitFor('the lesson’s widgets to load', () => d().count('.widget-loading'), (n) => n === 0, { timeout: 60_000 });
-      await d().evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+      await d().evaluate(`(${cell(id)}.scrollIntoView({ block: 'start' }), new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))`);
       await d().clickElement(
         `[...${cell(id)}.querySelector('.code-editor').shadowRoot.querySelectorAll('.cm-line')].find((line) => line.textContent.includes('TODO: take the step'))`,
       );

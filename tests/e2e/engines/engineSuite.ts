@@ -76,7 +76,7 @@ export function engineSuite(engine: Engine): void {
         (now) => now.button === 'enabled' || now.errors.length > 0,
         { timeout: ENGINE_START_MS },
       );
-      expect(now.errors, `${what}: errors shown while the engine started`).toEqual([]);
+      expect(now.errors, `${what}: errors shown while the engine started: ${JSON.stringify(now.errors)}`).toEqual([]);
     }
 
     /** Records and returns the errors and alerts the page shows now. */
