@@ -42,6 +42,8 @@ export class ChromiumDriver extends EngineDriver {
   }
 
   async clickButton(name: RegExp): Promise<void> {
+    // Scrolled to and still (see scrolledMiddle) before the click, which lands where it was measured.
+    await this.scrolledMiddle(findButton(name));
     const handle = await this.#page.evaluateHandle(findButton(name));
     const button = handle.asElement() as import('playwright-core').ElementHandle<Element> | null;
     if (!button) throw new Error(`no button named ${name} on the page`);

@@ -84,12 +84,22 @@ export abstract class EngineDriver {
 
   /** The middle of the element a page-side expression gives, scrolled into view, in CSS pixels of the viewport. */
   protected async scrolledMiddle(expression: string): Promise<Point> {
-    const middle = await this.evaluate<Point | null>(`(() => {
+    // Scrolled to, then measured until it holds still for two frames: a widget above that settles
+    // its height (an editor measuring its wrapped lines) would move it between measuring and clicking.
+    const middle = await this.evaluate<Point | null>(`(async () => {
       const el = ${expression};
       if (!el) return null;
-      el.scrollIntoView({ block: 'center' });
-      const r = el.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      let last = null;
+      for (let tries = 0; tries < 20; tries++) {
+        el.scrollIntoView({ block: 'center' });
+        await frame();
+        const r = el.getBoundingClientRect();
+        const now = { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        if (last && last.x === now.x && last.y === now.y) return now;
+        last = now;
+      }
+      return last;
     })()`);
     if (!middle) throw new Error(`nothing to click: ${expression} found no element`);
     return middle;

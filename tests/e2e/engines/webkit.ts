@@ -78,6 +78,8 @@ export class WebKitDriver extends EngineDriver {
   }
 
   async clickButton(name: RegExp): Promise<void> {
+    // Scrolled to and still (see scrolledMiddle) before the click, which lands where it was measured.
+    await this.scrolledMiddle(findButton(name));
     const button = await this.#driver.executeScript<WebElement | null>(`return ${findButton(name)};`);
     if (!button) throw new Error(`no button named ${name} on the page`);
     await button.click();
