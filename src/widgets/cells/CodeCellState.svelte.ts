@@ -9,7 +9,7 @@ import { browserStorage } from '../../shared/storage';
 import { parseHash } from '../../shared/routes';
 import { servedDigitsUrl } from '../digits/servedDigits';
 import { ExerciseTracker } from '../trainer/ExerciseTracker.svelte';
-import { shareLink } from '../trainer/sharedSettings';
+import { shareLink, sharedMessage } from '../trainer/sharedSettings';
 import { CellDrafts } from './cellDrafts';
 import { cellLinkHash, decodeCellCode, encodeCellCode, readCellLink } from './cellLink';
 import { addOutput, emptyOutput, type CellOutput } from './cellOutput';
@@ -193,8 +193,8 @@ export class CodeCellState {
     try {
       const encoded = await encodeCellCode(this.#code);
       const link = `${location.origin}${location.pathname}${location.search}${cellLinkHash(location.hash, this.id, encoded)}`;
-      await shareLink(link);
-      this.#linkStatus = 'Link copied. Whoever opens it sees this code; it runs only when they press Run.';
+      const where = await shareLink(link);
+      this.#linkStatus = `${sharedMessage(where)} Whoever opens it sees this code; it runs only when they press Run.`;
     } catch (error) {
       this.#linkStatus = error instanceof Error ? error.message : String(error);
     }

@@ -72,13 +72,23 @@ export function keepLinkInStep(widget: string, link: (at: Address) => string, at
   replace(`${at.pathname}${at.search}${new URL(link(at)).hash}`);
 }
 
-/** Puts the link in the clipboard, or in the address bar where the clipboard is not allowed. */
-export async function shareLink(link: string): Promise<void> {
+/**
+ * Puts the link in the clipboard, or in the address bar where the clipboard is not allowed, and
+ * says which, so the learner is told where to find it.
+ */
+export async function shareLink(link: string): Promise<'clipboard' | 'address bar'> {
   try {
     await navigator.clipboard.writeText(link);
+    return 'clipboard';
   } catch {
     history.replaceState(null, '', link);
+    return 'address bar';
   }
+}
+
+/** What the page says after shareLink. */
+export function sharedMessage(where: 'clipboard' | 'address bar'): string {
+  return where === 'clipboard' ? 'Link copied.' : 'The browser did not allow copying: the link is in the address bar, copy it from there.';
 }
 
 /** `schema` with the lesson's values as its defaults: what an unusable value goes back to. */

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { keepLinkInStep, linkedSettings, settingsLink } from '../../../src/widgets/trainer/sharedSettings';
+import { keepLinkInStep, linkedSettings, settingsLink, shareLink, sharedMessage } from '../../../src/widgets/trainer/sharedSettings';
 import { OVERFITTING_SCHEMA } from '../../../src/ml/overfitting';
 import { MAX_HASH_LENGTH, linkHash } from '../../../src/shared/shareLink';
 import { checkParam, defaults, type Param, type Schema, type Values } from '../../../src/ml/schema';
@@ -173,5 +173,25 @@ describe('settings shared by link', () => {
     keepLinkInStep('overfitting-lab', link(1000), address(`${LAB}?other.k=1`), (url) => written.push(url));
     keepLinkInStep('overfitting-lab', link(1000), address(LAB), (url) => written.push(url));
     expect(written).toHaveLength(2);
+  });
+});
+
+describe('shareLink', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('says the link was copied only when the clipboard took it; else it is in the address bar, and says so', async () => {
+    const replaced: string[] = [];
+    vi.stubGlobal('history', { replaceState: (_state: unknown, _title: string, url: string) => replaced.push(url) });
+    const written: string[] = [];
+    vi.stubGlobal('navigator', { clipboard: { writeText: async (text: string) => void written.push(text) } });
+    expect(await shareLink('http://x/#/lesson/a?b.c=1')).toBe('clipboard');
+    expect(written).toEqual(['http://x/#/lesson/a?b.c=1']);
+    expect(sharedMessage('clipboard')).toBe('Link copied.');
+
+    vi.stubGlobal('navigator', { clipboard: { writeText: async () => Promise.reject(new DOMException('denied', 'NotAllowedError')) } });
+    expect(await shareLink('http://x/#/lesson/a?b.c=2')).toBe('address bar');
+    expect(replaced).toEqual(['http://x/#/lesson/a?b.c=2']);
+    expect(sharedMessage('address bar')).toMatch(/in the address bar/);
+    expect(sharedMessage('address bar')).not.toMatch(/copied\./);
   });
 });
