@@ -86,19 +86,23 @@ export function unknownSettingsMessage(names: readonly string[]): string | null 
   return `${names.length.toLocaleString('en')} unknown settings were ignored (${shown}${names.length > 3 ? ', …' : ''}).`;
 }
 
+/** A lesson hash as its route (`#/lesson/x`) and its query's parameters (none where it has none, or they cannot be read). */
+export function splitHash(hash: string): { route: string; params: URLSearchParams } {
+  const at = hash.indexOf('?');
+  const route = at === -1 ? hash : hash.slice(0, at);
+  try {
+    return { route, params: new URLSearchParams(at === -1 ? '' : hash.slice(at + 1)) };
+  } catch {
+    return { route, params: new URLSearchParams() };
+  }
+}
+
 /**
  * The hash of a link to this lesson with widget `widget`'s settings replaced by `settings`
  * (those that differ from the lesson's); other widgets' shared settings are kept.
  */
 export function linkHash(hash: string, widget: string, settings: Readonly<Record<string, string>>): string {
-  const at = hash.indexOf('?');
-  const route = at === -1 ? hash : hash.slice(0, at);
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(at === -1 ? '' : hash.slice(at + 1));
-  } catch {
-    params = new URLSearchParams();
-  }
+  const { route, params } = splitHash(hash);
   const prefix = `${widget}.`;
   const kept = [...params].filter(([key]) => !key.startsWith(prefix));
   const next = new URLSearchParams(kept);

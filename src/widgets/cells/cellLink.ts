@@ -5,7 +5,7 @@
 // letter `z` names that form; another letter would be a later one. Links longer than
 // MAX_HASH_LENGTH still carry the other widgets' settings (shareLink.ts leaves cell keys out of
 // that count); a cell value has its own cap, MAX_CELL_LINK_LENGTH.
-import { CELL_KEY_PREFIX, MAX_CELL_LINK_LENGTH, hashQuery } from '../../shared/shareLink';
+import { CELL_KEY_PREFIX, MAX_CELL_LINK_LENGTH, hashQuery, splitHash } from '../../shared/shareLink';
 import { MAX_DRAFT_LENGTH } from './cellDrafts';
 
 export { MAX_CELL_LINK_LENGTH } from '../../shared/shareLink';
@@ -77,14 +77,7 @@ export function readCellLink(hash: string, cellId: string): string | undefined {
 
 /** `hash` with cell `cellId`'s code set to `encoded` (removed where undefined); everything else kept. */
 export function cellLinkHash(hash: string, cellId: string, encoded: string | undefined): string {
-  const at = hash.indexOf('?');
-  const route = at === -1 ? hash : hash.slice(0, at);
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(at === -1 ? '' : hash.slice(at + 1));
-  } catch {
-    params = new URLSearchParams();
-  }
+  const { route, params } = splitHash(hash);
   const key = CELL_KEY_PREFIX + cellId;
   if (encoded === undefined) params.delete(key);
   else params.set(key, encoded);
