@@ -38,7 +38,7 @@ export const FRAME_BOOT_SCRIPT = `(function () {
     own.onerror = function (e) {
       e.preventDefault();
       if (own !== worker) return;
-      send({ type: 'failed', runId: id, scriptError: true, error: { name: 'SyntaxError', message: String(e.message || 'The code could not be read').replace(/^Uncaught /, ''), line: e.lineno, column: e.colno } });
+      send({ type: 'failed', runId: id, scriptError: true, error: { name: 'SyntaxError', message: String(e.message || 'The code could not be read').replace(/^Uncaught /, '').replace(/^SyntaxError: /, ''), line: e.lineno, column: e.colno } });
       stop();
     };
     own.postMessage({ inputs: m.inputs, firstLine: m.firstLine, lastLine: m.lastLine });

@@ -221,6 +221,22 @@ export function cellSuite(context: CellSuiteContext): void {
       expect(await d().evaluate<string | null>(`localStorage.getItem(${JSON.stringify(PROGRESS_STORAGE_KEY)})`)).toBe(progressBefore);
     });
 
+    it('an error in the code shows the learner’s line and the engine’s message, and the cell runs again after it', async () => {
+      const id = 'loss-by-hand';
+      const cases = [
+        { code: 'const a = 1;\n\nnull.foo;\n', shows: /^Line 3:\s*TypeError: / },
+        { code: 'const t = tf.tensor([1, 2]);\n\nt.add(tf.tensor([1, 2, 3]));\n', shows: /^Line 3:\s*Error: Operands could not be broadcast/ },
+        { code: 'const a = 1;\nconst b = ;\n', shows: /^Line 2:\s*SyntaxError: (?!SyntaxError)/ },
+      ];
+      for (const { code, shows } of cases) {
+        const url = new URL(`#/lesson/02-fitting-a-line?cell.${id}=${await encodeCellCode(code)}`, context.baseUrl()).href;
+        await openCell(url, id, (v) => v.code === code);
+        const after = await runAndWait(id, ['done', 'failed', 'stopped'], 60_000);
+        expect(after.phase).toBe('failed');
+        expect(after.error.replace(/\s+/g, ' ')).toMatch(shows);
+      }
+    });
+
     it(`the cells caused no error: ${context.readsConsole ? 'none in the console but the sandbox’s own CSP reports, none shown' : 'none shown'}`, async () => {
       expect(await d().shownProblems()).toEqual([]);
       const logged = d().consoleProblems();
