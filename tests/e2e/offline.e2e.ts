@@ -85,6 +85,16 @@ describe('privacy, content policy and offline use', () => {
         if (await trainBriefly(page)) trained++;
       }
       expect(trained).toBe(links.length - 2); // as below: lesson 12 has no widget, lesson 11 needs drawings first
+
+      // A code cell runs from the cache too: its runtime, tfjs's wasm and the digits are the app's
+      // own files, handed to the sandbox by the page (which the service worker serves).
+      await openLesson(page, '#/lesson/07-convolutions');
+      const cell = page.locator('[data-cell="convolution-in-code"]');
+      await cell.getByRole('button', { name: /^Run/ }).click();
+      await expect.poll(() => cell.getAttribute('data-phase'), { timeout: 60_000 }).toBe('done');
+      expect(await cell.getByTestId('cell-status').textContent()).toMatch(/^Done in/);
+      expect(await cell.getByTestId('cell-images').count()).toBe(2);
+      expect(await cell.getByTestId('cell-lines').textContent()).toMatch(/by hand (-?[\d.]+), tf\.conv2d \1/);
     } finally {
       await app.browser.setOffline(false);
     }
