@@ -8,7 +8,14 @@ import { readFrameMessage } from './cellMessages';
 import { cellScript, editorLine, type CellScript } from './cellScript';
 import type { CellError, CellInputs, CellOutputItem, FrameToPage, PageToFrame } from './cellProtocol';
 
-export type StopCause = 'learner' | 'time-limit' | 'rerun';
+export type StopCause = 'learner' | 'time-limit' | 'rerun' | 'flood';
+
+/**
+ * More messages than this in one second end the run: the outbox sends a few dozen a second at
+ * most (batches every 50 ms, or of 200 items), so only code that posts to the page itself, past
+ * the outbox, gets there, and each message costs the page's main thread a check.
+ */
+export const MAX_MESSAGES_PER_SECOND = 300;
 
 export type RunEnd =
   | { kind: 'done'; ms: number; tensorsLeft: number; baselineTensors: number }
@@ -42,6 +49,9 @@ interface ActiveRun {
   finish: (end: RunEnd) => void;
   timer: ReturnType<typeof setTimeout>;
   stopping: { cause: StopCause; at: number; grace: ReturnType<typeof setTimeout> } | null;
+  /** Messages this second (from `second`), for the flood limit. */
+  second: number;
+  messages: number;
 }
 
 export class CellSandbox {
@@ -85,6 +95,8 @@ export class CellSandbox {
         listener,
         began: performance.now(),
         stopping: null,
+        second: performance.now(),
+        messages: 0,
         timer: setTimeout(() => void this.stop('time-limit'), timeLimitMs),
         finish: (end) => {
           clearTimeout(run.timer);
@@ -172,6 +184,9 @@ export class CellSandbox {
 
   #receive(event: MessageEvent): void {
     if (!this.#frame || event.source !== this.#frame.contentWindow) return;
+    const current = this.#run;
+    // A flooding run's messages are dropped unread, but for the frame's word that it stopped.
+    if (current && this.#flooding(current) && (event.data as { type?: unknown } | null)?.type !== 'stopped') return;
     const message = readFrameMessage(event.data);
     if (!message) return;
     if (message.type === 'frame-ready') {
@@ -181,6 +196,19 @@ export class CellSandbox {
     const run = this.#run;
     if (!run || message.runId !== run.runId) return;
     this.#handle(run, message);
+  }
+
+  /** Counts a message of the run; true once the run has sent too many (then it is being stopped). */
+  #flooding(run: ActiveRun): boolean {
+    if (run.stopping) return run.stopping.cause === 'flood';
+    const now = performance.now();
+    if (now - run.second >= 1000) {
+      run.second = now;
+      run.messages = 0;
+    }
+    if (++run.messages <= MAX_MESSAGES_PER_SECOND) return false;
+    void this.stop('flood');
+    return true;
   }
 
   #handle(run: ActiveRun, message: Exclude<FrameToPage, { type: 'frame-ready' }>): void {

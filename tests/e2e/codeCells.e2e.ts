@@ -207,6 +207,16 @@ describe('code cells in Chromium', () => {
     expect(after).toBe(JSON.stringify(JSON.parse(before).filter(([key]: [string]) => !key.startsWith('gradient-lab:cell-drafts:'))));
   });
 
+  it('code that floods the page with its own messages, past the cell\'s batching, is stopped with a message', async () => {
+    await open('02-fitting-a-line');
+    await editorOf('loss-by-hand').fill("for (let i = 0; ; i++) self.postMessage({ type: 'output', items: [{ kind: 'line', level: 'log', text: 'flood ' + i }] });\n");
+    const gaps = await frameGapsWhile(async () => {
+      expect(await runAndWait('loss-by-hand', ['stopped', 'done', 'failed'], 10_000)).toBe('stopped');
+    });
+    expect(await cellOf('loss-by-hand').getByTestId('cell-status').textContent()).toMatch(/more than 300 messages in a second/);
+    console.log(`flooding cell: stopped; longest frame gap meanwhile ${gaps.longest} ms, ${gaps.longTasks} long tasks`);
+  });
+
   it('a shared link shows its code, which does not run until Run', async () => {
     const shared = 'console.log("ran from a link");\nlab.report({ fromLink: true });';
     // As a learner opens a link: a fresh page, not a change of address inside the open lesson.

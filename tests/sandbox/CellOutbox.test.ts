@@ -104,6 +104,13 @@ describe('CellOutbox batches', () => {
     ]);
   });
 
+  it('merges reports in a row into one item, the latest value of each figure kept', () => {
+    for (let step = 0; step < 10_000; step++) outbox.report({ step, loss: 1 / (step + 1) });
+    outbox.report({ done: true });
+    outbox.flush();
+    expect(allItems()).toEqual([{ kind: 'report', figures: { step: 9999, loss: 1 / 10_000, done: true } }]);
+  });
+
   it('starts a new chart item after a batch went out', () => {
     outbox.chart(1, 'Loss', 'step', { x: 1 });
     vi.advanceTimersByTime(50);

@@ -2,7 +2,7 @@
 // one run at a time in the cell's sandbox, what the run shows, and the exercises its figures tick.
 // The sandbox does the running (src/sandbox/); this class only decides what to hand it and what
 // to tell the learner.
-import { CellSandbox, type RunEnd } from '../../sandbox/CellSandbox';
+import { CellSandbox, MAX_MESSAGES_PER_SECOND, type RunEnd } from '../../sandbox/CellSandbox';
 import { cellRuntime, cellWasm } from '../../sandbox/cellAssets';
 import type { CellError, CellInputs } from '../../sandbox/cellProtocol';
 import { browserStorage } from '../../shared/storage';
@@ -225,7 +225,9 @@ export class CodeCellState {
         this.#status =
           end.cause === 'time-limit'
             ? `Stopped: the ${this.timeLimit} s time limit was reached. Pick a longer limit, or make the code do less.`
-            : `Stopped after ${seconds(end.ms)}.`;
+            : end.cause === 'flood'
+              ? `Stopped after ${seconds(end.ms)}: the code sent the page more than ${MAX_MESSAGES_PER_SECOND} messages in a second (print with console.log, which the cell batches).`
+              : `Stopped after ${seconds(end.ms)}.`;
         break;
       case 'not-started':
         this.#phase = 'failed';
