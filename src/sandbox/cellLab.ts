@@ -33,11 +33,6 @@ export interface DigitSet {
   labels: number[];
 }
 
-/** The figures a run has reported so far: the latest of each chart series, and `lab.report`'s. */
-export class CellFigures {
-  readonly values: Record<string, Figure> = Object.create(null);
-}
-
 function finite(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -47,7 +42,7 @@ function percent(value: number | undefined): number | undefined {
   return value === undefined ? undefined : value <= 1 ? value * 100 : value;
 }
 
-export function createLab(tf: Tf, outbox: CellOutbox, inputs: CellInputs, figures: CellFigures) {
+export function createLab(tf: Tf, outbox: CellOutbox, inputs: CellInputs) {
   let nextId = 1;
   let digits: ReturnType<typeof decodeMnist> | null = null;
 
@@ -58,7 +53,6 @@ export function createLab(tf: Tf, outbox: CellOutbox, inputs: CellInputs, figure
       if (typeof value === 'string' || typeof value === 'boolean' || finite(value) !== undefined) clean[name] = value as Figure;
       else throw new TypeError(`lab.report: ${name} must be a finite number, text or true/false, got ${String(value)}`);
     }
-    Object.assign(figures.values, clean);
     outbox.report(clean);
   }
 
@@ -79,7 +73,6 @@ export function createLab(tf: Tf, outbox: CellOutbox, inputs: CellInputs, figure
       for (const [name, value] of Object.entries(series)) {
         if (value === undefined) continue;
         point[name as keyof typeof series] = value;
-        figures.values[name] = value;
       }
       outbox.chart(id, title, xTitle, point);
     };
